@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GazeInsight.Torch.Backend;
+
+/// <summary>
+/// Loads libtorch and resolves devices. With the default (cpu) build, libtorch comes from the
+/// libtorch-cpu package; with the "external" build it is loaded from a folder, e.g. a PyTorch
+/// install's torch/lib (how CUDA runs here), named by <see cref="LibTorchDirVariable"/>.
+/// </summary>
+public static class TorchBackend
+{
+    /// <summary>Environment variable naming a folder with libtorch*.so (external backend).</summary>
+    public const string LibTorchDirVariable = "GAZEINSIGHT_LIBTORCH";
+
+    // libtorch's own libraries in dependency order; whichever exist in the folder are preloaded
+    // so that libLibTorchSharp's DT_NEEDED entries bind to them.
+    private static readonly string[] ExternalLibraries =
+        ["libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so"];
+
+    private static readonly Lock Gate = new();
+    private static bool _initialised;
+
+    /// <summary>
+    /// Prepares libtorch for this process; idempotent. Call before the first tensor is made.
+    /// </summary>
+    /// <param name="libTorchDir">Folder with an external libtorch, or null to use
+    /// <see cref="LibTorchDirVariable"/> when set, else the packaged libtorch.</param>
+    /// <param name="wantCuda">Initialise CUDA as well (needs a CUDA libtorch).</param>
+    public static void Initialise(string? libTorchDir = null, bool wantCuda = false)
+    {
+        lock (Gate)
+        {
+            if (_initialised) return;
+            libTorchDir ??= Environment.GetEnvironmentVariable(LibTorchDirVariable);
+            if (!string.IsNullOrEmpty(libTorchDir))
+            {
+                if (!Directory.Exists(libTorchDir))
+                    throw new InvalidOperationException(
+                        $"{LibTorchDirVariable}: folder '{libTorchDir}' does not exist (expected a libtorch lib folder such as <python site-packages>/torch/lib)");
+                foreach (var name in ExternalLibraries)
+                {
+                    var path = Path.Combine(libTorchDir, name);
+                    if (File.Exists(path)) NativeLibrary.Load(path);
+                }
+                torch.InitializeDeviceType(wantCuda ? DeviceType.CUDA : DeviceType.CPU);
+            }
+            else if (wantCuda)
+            {
+                torch.InitializeDeviceType(DeviceType.CUDA);
+            }
+            _initialised = true;
+        }
+    }
+
+    /// <summary>
+    /// Resolves "auto" (CUDA when available, else CPU), "cpu", "cuda" or "cuda:N" to a device.
+    /// </summary>
+    public static Device ResolveDevice(string name)
+    {
+        var wanted = name.Trim().ToLowerInvariant();
+        var cudaRequested = wanted.StartsWith("cuda", StringComparison.Ordinal);
+        if (wanted is not ("auto" or "cpu") && !cudaRequested)
+            throw new ArgumentException($"unknown device '{name}': expected auto, cpu, cuda or cuda:N");
+        Initialise(wantCuda: cudaRequested);
+        if (wanted == "cpu") return CPU;
+        var available = cuda.is_available();
+        if (wanted == "auto") return available ? CUDA : CPU;
+        if (!available)
+            throw new InvalidOperationException(
+                $"device '{name}' requested but CUDA is not available: this build uses the CPU libtorch; build with -p:TorchBackend=external and set {LibTorchDirVariable} to a CUDA libtorch folder");
+        return torch.device(wanted);
+    }
+}

@@ -1,0 +1,35 @@
+using GazeInsight.Torch.Training;
+using static TorchSharp.torch;
+
+namespace GazeInsight.Torch.Methods;
+
+/// <summary>
+/// A training method (its networks, losses and optimisers) behind one interface, so the
+/// experiment loop, evaluation and checkpoints are shared by all methods.
+/// </summary>
+public interface ISegmentationMethod : IDisposable
+{
+    /// <summary>Outputs it can predict with, e.g. ["model"] or ["teacher", "student", "average"].</summary>
+    IReadOnlyList<string> Outputs { get; }
+
+    /// <summary>
+    /// One optimisation step at <paramref name="iteration"/> (0-based). Returns the total loss as
+    /// a detached 0-d tensor left on the device, so the loop reads it only when it logs.
+    /// </summary>
+    Tensor TrainStep(Batch batch, int iteration);
+
+    /// <summary>Logits [B, 2, S, S] of one output; channel 1 is the lesion. Called in eval mode under no_grad.</summary>
+    Tensor Predict(Batch batch, string output);
+
+    /// <summary>Switches every network between training and evaluation mode.</summary>
+    void SetTraining(bool training);
+
+    /// <summary>Sets the learning rate of every optimiser.</summary>
+    void SetLearningRate(double learningRate);
+
+    /// <summary>Saves weights and, with <paramref name="withOptimizers"/>, optimiser state into a folder.</summary>
+    void Save(string folder, bool withOptimizers);
+
+    /// <summary>Loads what <see cref="Save"/> wrote.</summary>
+    void Load(string folder, bool withOptimizers);
+}

@@ -1,0 +1,74 @@
+using GazeInsight.Torch.Networks;
+using GazeInsight.Torch.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GazeInsight.Torch.Methods;
+
+/// <summary>
+/// One SegmentationNet trained with BCE-with-logits on channel 1 against a binary target: the
+/// true mask (fully supervised upper bound) or one gaze level, soft map >= threshold (lower
+/// baseline).
+/// </summary>
+public sealed class SupervisedMethod : ISegmentationMethod
+{
+    private const string ModelFile = "model.bin";
+    private const string OptimizerFile = "optimizer.bin";
+    private readonly SegmentationNet _model;
+    private readonly OptimizerHelper _optimizer;
+    private readonly double? _gazeThreshold;
+
+    /// <param name="gazeThreshold">null: train on true masks; else on gaze >= threshold.</param>
+    public SupervisedMethod(int inChannels, IReadOnlyList<int> features, OptimizerOptions optimizer, Device device, double? gazeThreshold)
+    {
+        _model = new SegmentationNet(inChannels, features);
+        _model.to(device);
+        _optimizer = OptimizerFactory.Create(_model.parameters(), optimizer);
+        _gazeThreshold = gazeThreshold;
+    }
+
+    public IReadOnlyList<string> Outputs { get; } = ["model"];
+
+    public Tensor TrainStep(Batch batch, int iteration)
+    {
+        using var scope = NewDisposeScope();
+        var target = _gazeThreshold is { } t
+            ? (batch.Gaze ?? throw new InvalidOperationException("gaze supervision needs gaze maps")).ge(t).to_type(ScalarType.Float32)
+            : batch.Masks;
+        _optimizer.zero_grad();
+        var logits = _model.forward(batch.Images);
+        var loss = nn.functional.binary_cross_entropy_with_logits(logits[.., 1..2], target);
+        loss.backward();
+        _optimizer.step();
+        return loss.detach().MoveToOuterDisposeScope();
+    }
+
+    public Tensor Predict(Batch batch, string output)
+    {
+        if (output != "model") throw new ArgumentException($"unknown output '{output}' for a single-network method");
+        return _model.forward(batch.Images);
+    }
+
+    public void SetTraining(bool training) => _model.train(training);
+
+    public void SetLearningRate(double learningRate) => OptimizerFactory.SetLearningRate(_optimizer, learningRate);
+
+    public void Save(string folder, bool withOptimizers)
+    {
+        _model.save(Path.Combine(folder, ModelFile));
+        if (withOptimizers) _optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
+    }
+
+    public void Load(string folder, bool withOptimizers)
+    {
+        _model.load(Path.Combine(folder, ModelFile));
+        if (withOptimizers) _optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _model.Dispose();
+    }
+}

@@ -1,0 +1,55 @@
+using GazeInsight.Metrics;
+using GazeInsight.Torch.Data;
+using GazeInsight.Torch.Methods;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GazeInsight.Torch.Training;
+
+/// <summary>
+/// Evaluation as the reference: logits upsampled bilinearly to the ground truth's native size,
+/// sigmoid of channel 1 thresholded at 0.5, per-image Dice and IoU.
+/// </summary>
+public static class Evaluator
+{
+    public static IReadOnlyList<CaseMetrics> Evaluate(ISegmentationMethod method, string output, PreparedSplit split, Tensor? text, int batchSize)
+    {
+        var results = new CaseMetrics[split.Count];
+        method.SetTraining(false);
+        try
+        {
+            using var noGrad = no_grad();
+            for (var start = 0; start < split.Count; start += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var length = Math.Min(batchSize, split.Count - start);
+                var batch = new Batch(
+                    split.Images.narrow(0, start, length),
+                    split.Masks.narrow(0, start, length),
+                    split.Gaze?.narrow(0, start, length),
+                    text?.narrow(0, start, length));
+                var logits = method.Predict(batch, output);
+                for (var i = 0; i < length; i++)
+                {
+                    var truth = split.NativeMasks[start + i];
+                    var prediction = Binarise(logits[i..(i + 1), 1..2], truth.Height, truth.Width);
+                    results[start + i] = new CaseMetrics(truth.Id, Overlap.Dice(prediction, truth.Pixels), Overlap.IoU(prediction, truth.Pixels));
+                }
+            }
+        }
+        finally
+        {
+            method.SetTraining(true);
+        }
+        return results;
+    }
+
+    /// <summary>Lesion logits [1, 1, S, S] to a native-size 0/1 mask.</summary>
+    public static byte[] Binarise(Tensor lesionLogits, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        var resized = nn.functional.interpolate(lesionLogits, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+        // sigmoid(z) > 0.5 <=> z > 0
+        return resized.gt(0).to_type(ScalarType.Byte).cpu().data<byte>().ToArray();
+    }
+}

@@ -1,0 +1,27 @@
+namespace GazeInsight.Torch.Training;
+
+/// <summary>Metrics of one test case (image or slice) for one model output and checkpoint.</summary>
+public sealed record CaseMetrics(string Case, double Dice, double IoU);
+
+/// <summary>One validation point of the training curve.</summary>
+public sealed record CurvePoint(int Iteration, double Loss, double LearningRate, double ValidationDice);
+
+/// <summary>
+/// What a finished cell reports: per-case test metrics for each (output, checkpoint) pair, e.g.
+/// ("model", "last"), ("model", "best"); the training curve; timings.
+/// </summary>
+public sealed record ExperimentReport
+{
+    public required IReadOnlyList<EvaluationResult> Evaluations { get; init; }
+    public required IReadOnlyList<CurvePoint> Curve { get; init; }
+    public int BestIteration { get; init; }
+    public double TrainSeconds { get; init; }
+    public double ImagesPerSecond { get; init; }
+    public required string Device { get; init; }
+}
+
+/// <summary>Per-case test metrics of one model output ("model", "teacher", "student", "average") at one checkpoint ("best", "last").</summary>
+public sealed record EvaluationResult(string Output, string Checkpoint, IReadOnlyList<CaseMetrics> Cases);
+
+/// <summary>Progress of a running cell, reported through IProgress.</summary>
+public sealed record TrainingProgress(int Iteration, int Iterations, double Loss, double? ValidationDice);

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using GazeInsight.Imaging.Data;
+using GazeInsight.Torch.Backend;
+using GazeInsight.Torch.Data;
+using GazeInsight.Torch.Methods;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GazeInsight.Torch.Training;
+
+/// <summary>
+/// Trains and evaluates one experiment cell: loads and prepares the data, trains the method with
+/// the per-epoch cosine schedule, validates every EvalEvery iterations (keeping "best" by the
+/// validation metric and "last" with optimiser state, so an interrupted run resumes exactly),
+/// then evaluates both checkpoints on the test split for every output of the method.
+/// </summary>
+public static class ExperimentRunner
+{
+    /// <summary>Iterations between reads of the loss (each read synchronises with the device).</summary>
+    private const int LogEvery = 10;
+
+    public static ExperimentReport Run(ExperimentRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        Validate(request);
+        var device = TorchBackend.ResolveDevice(request.Device);
+        Determinism.Seed(request.Seed, device);
+        Directory.CreateDirectory(request.OutputDir);
+
+        var dataset = SegmentationDataset.Open(request.DataRoot, request.Layout, request.GazeMap);
+        var (trainIds, validationIds) = dataset.SplitValidation(request.ValidationFraction, seed: 0);
+        var needsGaze = MethodFactory.NeedsGaze(request.Method);
+        using var train = PreparedSplit.Load(dataset, trainIds, request.ImageSize, device, requireGaze: needsGaze);
+        using var validation = PreparedSplit.Load(dataset, validationIds, request.ImageSize, device, requireGaze: false);
+        using var test = PreparedSplit.Load(dataset, dataset.TestIds, request.ImageSize, device, requireGaze: false);
+
+        using var method = MethodFactory.Create(request.Method, (int)train.Channels, request, device);
+        var sampler = new BatchSampler(train.Count, request.BatchSize, request.Seed, request.RandomFlips);
+        var schedule = new LearningRateSchedule(request.Optimizer.LearningRate, request.Optimizer.MinLearningRate,
+            sampler.IterationsPerEpoch, request.Iterations);
+        var checkpoints = new CheckpointStore(request.OutputDir);
+        var state = checkpoints.TryResume(method)
+            ?? new CheckpointState(0, double.NegativeInfinity, -1, [], 0);
+        var curve = state.Curve.ToList();
+        using var events = torch.utils.tensorboard.SummaryWriter(Path.Combine(request.OutputDir, "tensorboard"));
+
+        var clock = Stopwatch.StartNew();
+        var startIteration = state.NextIteration;
+        method.SetTraining(true);
+        using (var lossSum = zeros(1, device: device))
+        {
+            var lossCount = 0;
+            double lastLoss = double.NaN;
+            for (var iteration = startIteration; iteration < request.Iterations; iteration++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var learningRate = schedule.At(iteration);
+                method.SetLearningRate(learningRate);
+                using (var scope = NewDisposeScope())
+                {
+                    var batch = sampler.Draw(iteration, train.Images, train.Masks, train.Gaze, text: null);
+                    lossSum.add_(method.TrainStep(batch, iteration));
+                    lossCount++;
+                }
+
+                var done = iteration + 1;
+                var evaluate = done % request.EvalEvery == 0 || done == request.Iterations;
+                if (done % LogEvery == 0 || evaluate)
+                {
+                    lastLoss = lossSum.item<float>() / lossCount;
+                    lossSum.zero_();
+                    lossCount = 0;
+                    if (!double.IsFinite(lastLoss))
+                        throw new TrainingDivergedException(
+                            $"loss became {lastLoss} before iteration {done}; the last good checkpoint is kept in {checkpoints.LastFolder}");
+                    events.add_scalar("train/loss", (float)lastLoss, done);
+                    events.add_scalar("train/learning_rate", (float)learningRate, done);
+                    progress?.Report(new TrainingProgress(done, request.Iterations, lastLoss, null));
+                }
+                if (!evaluate) continue;
+
+                var score = MeanDice(Evaluator.Evaluate(method, method.Outputs[0], validation, text: null, request.BatchSize));
+                events.add_scalar($"validation/{request.SelectBy}", (float)score, done);
+                curve.Add(new CurvePoint(done, lastLoss, learningRate, score));
+                var isBest = score > state.BestScore;
+                state = new CheckpointState(done, isBest ? score : state.BestScore, isBest ? done : state.BestIteration,
+                    curve.ToArray(), state.TrainSeconds + clock.Elapsed.TotalSeconds);
+                clock.Restart();
+                if (isBest) checkpoints.SaveBest(method, state);
+                checkpoints.SaveLast(method, state);
+                progress?.Report(new TrainingProgress(done, request.Iterations, lastLoss, score));
+            }
+        }
+        var trainSeconds = state.TrainSeconds + clock.Elapsed.TotalSeconds;
+        var trainedImages = (double)(request.Iterations - startIteration) * request.BatchSize;
+
+        var evaluations = new List<EvaluationResult>();
+        foreach (var output in method.Outputs)
+            evaluations.Add(new EvaluationResult(output, "last", Evaluator.Evaluate(method, output, test, text: null, request.BatchSize)));
+        if (checkpoints.HasBest)
+        {
+            checkpoints.LoadBest(method);
+            foreach (var output in method.Outputs)
+                evaluations.Add(new EvaluationResult(output, "best", Evaluator.Evaluate(method, output, test, text: null, request.BatchSize)));
+        }
+
+        return new ExperimentReport
+        {
+            Evaluations = evaluations,
+            Curve = curve,
+            BestIteration = state.BestIteration,
+            TrainSeconds = trainSeconds,
+            ImagesPerSecond = startIteration < request.Iterations && trainSeconds > 0 ? trainedImages / trainSeconds : 0,
+            Device = device.ToString(),
+        };
+    }
+
+    private static double MeanDice(IReadOnlyList<CaseMetrics> cases) => cases.Count == 0 ? 0 : cases.Average(c => c.Dice);
+
+    private static void Validate(ExperimentRequest request)
+    {
+        if (request.Iterations <= 0) throw new ArgumentException($"iterations must be positive, got {request.Iterations}");
+        if (request.EvalEvery <= 0) throw new ArgumentException($"eval_every must be positive, got {request.EvalEvery}");
+        if (request.ImageSize < 16 || request.ImageSize % 16 != 0)
+            throw new ArgumentException($"image size must be a multiple of 16 (four 2x2 poolings), got {request.ImageSize}");
+        if (request.SelectBy != "dice") throw new ArgumentException($"select_by '{request.SelectBy}' is not supported yet: use dice");
+    }
+}
