@@ -1,0 +1,129 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using GazeInsight.Imaging.Gaze;
+using GazeInsight.Imaging.IO;
+
+namespace GazeInsight.Imaging.Synthetic;
+
+/// <summary>
+/// The built-in synthetic data set, generated on demand into a cache folder in the "generic"
+/// layout: <c>images/&lt;id&gt;.png</c> (RGB), <c>masks/&lt;id&gt;.png</c> (0/255),
+/// <c>train.txt</c>, <c>test.txt</c>, <c>gaze/fixations.csv</c> (released GazeMedSeg format),
+/// <c>gaze/heatmap/&lt;id&gt;.png</c> (8-bit soft map from those fixations),
+/// <c>text/descriptions.jsonl</c> (one description object per line) and <c>synthetic.json</c>
+/// (the options that made it).
+/// </summary>
+public static class SyntheticDataset
+{
+    /// <summary>Ids are <c>syn_00000</c>, <c>syn_00001</c>, ...: train first, then test.</summary>
+    public static string IdOf(int index) => "syn_" + index.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Returns the data root for these options, generating it first if the cache lacks it:
+    /// <c>cacheRoot/&lt;options.CacheKey()&gt;</c>. Generation goes to a temporary sibling folder
+    /// renamed into place at the end, so a data root that exists is complete, and concurrent
+    /// callers end up with the same folder.
+    /// </summary>
+    public static string Ensure(SyntheticOptions options, string cacheRoot, IProgress<SyntheticProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cacheRoot);
+        options.Validated();
+        string root = Path.Combine(Path.GetFullPath(cacheRoot), options.CacheKey());
+        if (Directory.Exists(root))
+        {
+            return root;
+        }
+        Directory.CreateDirectory(cacheRoot);
+        string temp = Path.Combine(Path.GetFullPath(cacheRoot), $".tmp-{options.CacheKey()}-{Guid.NewGuid():N}");
+        try
+        {
+            Generate(options, temp, progress);
+            try
+            {
+                Directory.Move(temp, root);
+            }
+            catch (IOException) when (Directory.Exists(root))
+            {
+                // Another process finished the same set first; theirs is identical.
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+        return root;
+    }
+
+    /// <summary>Writes the whole data set into <paramref name="root"/> (which should be empty or absent).</summary>
+    public static void Generate(SyntheticOptions options, string root, IProgress<SyntheticProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validated();
+        int total = options.TrainCount + options.TestCount;
+        int size = options.ImageSize;
+        foreach (string sub in new[] { "images", "masks", "gaze/heatmap", "text" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, sub));
+        }
+        var gaze = new GazeSimulationOptions
+        {
+            MinFixations = options.GazeMinFixations,
+            MaxFixations = options.GazeMaxFixations,
+            PositionalNoisePx = options.GazeNoise * size,
+            OffTargetFraction = options.GazeOffTargetFraction,
+        }.Validated();
+        var heatmap = new HeatmapOptions(options.HeatmapSigma);
+        long gazeSeed = unchecked(options.Seed * 1_000_003L + 17);
+
+        var fixations = new IReadOnlyList<Fixation>[total];
+        var descriptions = new LesionDescription[total];
+        int done = 0;
+        Parallel.For(0, total, i =>
+        {
+            string id = IdOf(i);
+            SyntheticScene scene = SyntheticScene.Render(id, size, options.Distractors, options.Seed);
+            IReadOnlyList<Fixation> simulated = GazeSimulator.Simulate(id + ".png", scene.Mask, size, size, gaze, gazeSeed, scene.DistractorMask);
+            float[] soft = GazeHeatmap.Build(simulated, size, size, heatmap);
+            ImageFile.WriteRgb8(Path.Combine(root, "images", id + ".png"), size, size, scene.Rgb);
+            ImageFile.WriteGray8(Path.Combine(root, "masks", id + ".png"), size, size, scene.Mask);
+            ImageFile.WriteGray8(Path.Combine(root, "gaze", "heatmap", id + ".png"), size, size, GazeHeatmap.ToBytes(soft));
+            fixations[i] = simulated;
+            descriptions[i] = SyntheticScene.Corrupt(scene.Description, options.DescriptionCorruption, options.Seed);
+            progress?.Report(new SyntheticProgress(Interlocked.Increment(ref done), total));
+        });
+
+        FixationCsv.Write(Path.Combine(root, "gaze", "fixations.csv"), fixations.SelectMany(f => f));
+        WriteDescriptions(Path.Combine(root, "text", "descriptions.jsonl"), descriptions);
+        File.WriteAllText(Path.Combine(root, "train.txt"), string.Concat(Enumerable.Range(0, options.TrainCount).Select(i => IdOf(i) + "\n")));
+        File.WriteAllText(Path.Combine(root, "test.txt"), string.Concat(Enumerable.Range(options.TrainCount, options.TestCount).Select(i => IdOf(i) + "\n")));
+        File.WriteAllText(Path.Combine(root, "synthetic.json"), JsonSerializer.Serialize(options, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>One JSON object per line with the keys the description reader expects.</summary>
+    public static void WriteDescriptions(string path, IEnumerable<LesionDescription> descriptions)
+    {
+        using var stream = File.Create(path);
+        var writerOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        foreach (LesionDescription d in descriptions)
+        {
+            using (var writer = new Utf8JsonWriter(stream, writerOptions))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", d.Id);
+                writer.WriteString("Location", d.Location);
+                writer.WriteString("Boundary", d.Boundary);
+                writer.WriteString("Characteristics", d.Characteristics);
+                writer.WriteString("Area Percentage", d.AreaPercentage);
+                writer.WriteString("Confidence", d.Confidence);
+                writer.WriteString("Remarks", d.Remarks);
+                writer.WriteEndObject();
+            }
+            stream.WriteByte((byte)'\n');
+        }
+    }
+}
