@@ -50,8 +50,11 @@ internal static class BoundingBox
         return any;
     }
 
-    /// <summary>The sub-array starting at <paramref name="lo"/> of shape <paramref name="cropShape"/>, C order.</summary>
-    public static byte[] Crop(byte[] data, int[] shape, int[] lo, int[] cropShape)
+    /// <summary>
+    /// The sub-array starting at <paramref name="lo"/> of shape <paramref name="cropShape"/>, C order,
+    /// binarised to 0/1, written to <paramref name="result"/> (length = product of the crop shape).
+    /// </summary>
+    public static void CropBinary(byte[] data, int[] shape, int[] lo, int[] cropShape, Span<byte> result)
     {
         int rank = shape.Length;
         int rowLength = cropShape[^1];
@@ -61,7 +64,6 @@ internal static class BoundingBox
             rows *= cropShape[a];
         }
 
-        var result = new byte[rows * rowLength];
         var index = new int[rank];
         for (int r = 0; r < rows; r++)
         {
@@ -79,9 +81,7 @@ internal static class BoundingBox
                 source = source * shape[a] + index[a];
             }
 
-            Array.Copy(data, source, result, r * rowLength, rowLength);
+            ByteOps.Binarize(data.AsSpan(source, rowLength), result.Slice(r * rowLength, rowLength));
         }
-
-        return result;
     }
 }

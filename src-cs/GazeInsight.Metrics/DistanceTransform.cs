@@ -1,10 +1,12 @@
 namespace GazeInsight.Metrics;
 
 /// <summary>
-/// Exact Euclidean distance transform with anisotropic spacing, in linear time: one pass per
-/// axis, the first a two-sweep scan along the contiguous axis, the others the lower envelope of
-/// parabolas of Felzenszwalb and Huttenlocher ("Distance Transforms of Sampled Functions", 2012).
-/// Distances are between voxel centres in physical units.
+/// Exact Euclidean distance transform with anisotropic spacing, in linear time, separable:
+/// one pass per axis. The first axis gets a two-sweep scan (nearest feature on the same line),
+/// which runs over whole contiguous planes at once; every other axis gets the lower envelope of
+/// parabolas of Felzenszwalb and Huttenlocher ("Distance Transforms of Sampled Functions",
+/// Theory of Computing 2012), the last one on contiguous rows. Distances are between voxel
+/// centres in physical units.
 /// </summary>
 public static class DistanceTransform
 {
@@ -19,6 +21,15 @@ public static class DistanceTransform
     /// <exception cref="ArgumentException">Inconsistent lengths.</exception>
     public static double[] SquaredEuclidean(ReadOnlySpan<byte> features, ReadOnlySpan<int> shape, ReadOnlySpan<double> spacing)
     {
+        var d = new double[features.Length];
+        SquaredEuclidean(features, shape, spacing, d);
+        return d;
+    }
+
+    /// <summary>As <see cref="SquaredEuclidean(ReadOnlySpan{byte}, ReadOnlySpan{int}, ReadOnlySpan{double})"/>, into a caller's buffer of the same length.</summary>
+    /// <exception cref="ArgumentException">Inconsistent lengths.</exception>
+    public static void SquaredEuclidean(ReadOnlySpan<byte> features, ReadOnlySpan<int> shape, ReadOnlySpan<double> spacing, Span<double> output)
+    {
         if (shape.Length == 0 || spacing.Length != shape.Length)
         {
             throw new ArgumentException($"shape has {shape.Length} axes, spacing {spacing.Length}", nameof(spacing));
@@ -32,24 +43,30 @@ public static class DistanceTransform
             longest = Math.Max(longest, n);
         }
 
-        if (total != features.Length)
+        if (total != features.Length || output.Length != features.Length)
         {
-            throw new ArgumentException($"features has {features.Length} voxels, shape holds {total}", nameof(features));
+            throw new ArgumentException(
+                $"shape holds {total} voxels, features has {features.Length}, output {output.Length}", nameof(features));
         }
 
-        var d = new double[features.Length];
-        int last = shape[^1];
-        ScanContiguous(features, d, last, spacing[^1] * spacing[^1]);
-
-        var scratch = new Envelope(longest);
-        int stride = last;
-        for (int axis = shape.Length - 2; axis >= 0; axis--)
+        ScanFirstAxis(features, output, shape[0], (int)(total / shape[0]), spacing[0] * spacing[0]);
+        if (shape.Length == 1)
         {
-            EnvelopeAlong(d, shape[axis], stride, spacing[axis] * spacing[axis], scratch);
-            stride *= shape[axis];
+            return;
         }
 
-        return d;
+        var envelope = new Envelope(longest);
+        // Axes 1 .. rank-1, innermost last so that the final pass reads contiguous rows.
+        for (int axis = 1; axis < shape.Length; axis++)
+        {
+            int inner = 1;
+            for (int b = axis + 1; b < shape.Length; b++)
+            {
+                inner *= shape[b];
+            }
+
+            EnvelopeAlong(output, shape[axis], inner, spacing[axis] * spacing[axis], envelope);
+        }
     }
 
     /// <summary>Distance from every voxel of the grid to the nearest foreground voxel of <paramref name="features"/>.</summary>
@@ -65,68 +82,66 @@ public static class DistanceTransform
         return d;
     }
 
-    /// <summary>1D distance along rows of length n to the nearest feature in the same row.</summary>
-    private static void ScanContiguous(ReadOnlySpan<byte> features, double[] d, int n, double w2)
+    /// <summary>
+    /// Along axis 0 (n planes of <paramref name="plane"/> voxels): squared distance to the nearest
+    /// feature on the same line, by a forward and a backward sweep over whole planes.
+    /// </summary>
+    private static void ScanFirstAxis(ReadOnlySpan<byte> f, Span<double> d, int n, int plane, double w2)
     {
-        for (int start = 0; start < features.Length; start += n)
+        for (int j = 0; j < plane; j++)
         {
-            var f = features.Slice(start, n);
-            var row = d.AsSpan(start, n);
-            int nearest = -1;
-            for (int q = 0; q < n; q++)
+            d[j] = f[j] != 0 ? 0.0 : double.PositiveInfinity;
+        }
+
+        for (int r = 1; r < n; r++)
+        {
+            var row = d.Slice(r * plane, plane);
+            var previous = d.Slice((r - 1) * plane, plane);
+            var fr = f.Slice(r * plane, plane);
+            for (int j = 0; j < plane; j++)
             {
-                if (f[q] != 0)
-                {
-                    nearest = q;
-                }
-
-                row[q] = nearest < 0 ? double.PositiveInfinity : q - nearest;
+                row[j] = fr[j] != 0 ? 0.0 : previous[j] + 1.0;
             }
+        }
 
-            nearest = -1;
-            for (int q = n - 1; q >= 0; q--)
+        for (int r = n - 2; r >= 0; r--)
+        {
+            var row = d.Slice(r * plane, plane);
+            var next = d.Slice((r + 1) * plane, plane);
+            for (int j = 0; j < plane; j++)
             {
-                if (f[q] != 0)
-                {
-                    nearest = q;
-                }
-
-                if (nearest >= 0 && nearest - q < row[q])
-                {
-                    row[q] = nearest - q;
-                }
+                row[j] = Math.Min(row[j], next[j] + 1.0);
             }
+        }
 
-            for (int q = 0; q < n; q++)
-            {
-                double k = row[q];
-                row[q] = k * k * w2;
-            }
+        for (int i = 0; i < d.Length; i++)
+        {
+            d[i] = d[i] * d[i] * w2;
         }
     }
 
-    private static void EnvelopeAlong(double[] d, int n, int stride, double w2, Envelope e)
+    private static void EnvelopeAlong(Span<double> d, int n, int stride, double w2, Envelope e)
     {
         int block = n * stride;
         for (int start = 0; start < d.Length; start += block)
         {
+            if (stride == 1)
+            {
+                var line = d.Slice(start, n);
+                line.CopyTo(e.F);
+                e.Transform(n, w2, line);
+                continue;
+            }
+
             for (int j = 0; j < stride; j++)
             {
                 int first = start + j;
-                bool any = false;
                 for (int c = 0; c < n; c++)
                 {
-                    double value = d[first + c * stride];
-                    e.F[c] = value;
-                    any |= !double.IsPositiveInfinity(value);
+                    e.F[c] = d[first + c * stride];
                 }
 
-                if (!any)
-                {
-                    continue;
-                }
-
-                e.Transform(n, w2);
+                e.Transform(n, w2, e.D);
                 for (int c = 0; c < n; c++)
                 {
                     d[first + c * stride] = e.D[c];
@@ -143,10 +158,11 @@ public static class DistanceTransform
         private readonly int[] v = new int[capacity];
         private readonly double[] z = new double[capacity + 1];
 
-        /// <summary>D[q] = min over p of w2 (q - p)² + F[p]; sites with F = +∞ are skipped.</summary>
-        public void Transform(int n, double w2)
+        /// <summary>output[q] = min over p of w2 (q - p)² + F[p]; sites with F = +∞ are skipped.</summary>
+        public void Transform(int n, double w2, Span<double> output)
         {
             int k = -1;
+            double s = 0;
             for (int q = 0; q < n; q++)
             {
                 double fq = F[q];
@@ -155,21 +171,12 @@ public static class DistanceTransform
                     continue;
                 }
 
-                if (k < 0)
-                {
-                    k = 0;
-                    v[0] = q;
-                    z[0] = double.NegativeInfinity;
-                    z[1] = double.PositiveInfinity;
-                    continue;
-                }
-
-                double s;
-                while (true)
+                double hq = fq + w2 * q * q;
+                while (k >= 0)
                 {
                     int p = v[k];
                     // Where the parabolas rooted at p and q meet.
-                    s = ((fq + w2 * q * q) - (F[p] + w2 * p * p)) / (2.0 * w2 * (q - p));
+                    s = (hq - (F[p] + w2 * p * p)) / (2.0 * w2 * (q - p));
                     if (s > z[k])
                     {
                         break;
@@ -180,8 +187,14 @@ public static class DistanceTransform
 
                 k++;
                 v[k] = q;
-                z[k] = s;
+                z[k] = k == 0 ? double.NegativeInfinity : s;
                 z[k + 1] = double.PositiveInfinity;
+            }
+
+            if (k < 0)
+            {
+                output.Slice(0, n).Fill(double.PositiveInfinity);
+                return;
             }
 
             k = 0;
@@ -193,7 +206,7 @@ public static class DistanceTransform
                 }
 
                 double dq = q - v[k];
-                D[q] = w2 * dq * dq + F[v[k]];
+                output[q] = w2 * dq * dq + F[v[k]];
             }
         }
     }

@@ -16,17 +16,7 @@ public static class Overlap
                 $"prediction has {prediction.Length} voxels but truth has {truth.Length}", nameof(truth));
         }
 
-        long p = 0, g = 0, both = 0;
-        for (int i = 0; i < prediction.Length; i++)
-        {
-            // Branch-free: random masks would make branches mispredict half the time.
-            int a = prediction[i] != 0 ? 1 : 0;
-            int b = truth[i] != 0 ? 1 : 0;
-            p += a;
-            g += b;
-            both += a & b;
-        }
-
+        var (p, g, both) = ByteOps.CountNonzero(prediction, truth);
         return new OverlapCounts(p, g, both);
     }
 

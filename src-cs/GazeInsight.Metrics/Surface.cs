@@ -31,50 +31,43 @@ public static class Surface
             throw new ArgumentException($"mask has {mask.Length} voxels, shape holds {total}", nameof(mask));
         }
 
-        // interior[i] = 1 while voxel i and every face neighbour seen so far are foreground.
-        var interior = new byte[mask.Length];
-        for (int i = 0; i < mask.Length; i++)
-        {
-            interior[i] = mask[i] != 0 ? (byte)1 : (byte)0;
-        }
-
-        int stride = 1;
-        for (int axis = shape.Length - 1; axis >= 0; axis--)
-        {
-            ErodeAlong(mask, interior, shape[axis], stride);
-            stride *= shape[axis];
-        }
-
+        var binary = new byte[mask.Length];
+        ByteOps.Binarize(mask, binary);
         var surface = new byte[mask.Length];
-        for (int i = 0; i < mask.Length; i++)
-        {
-            surface[i] = (byte)((mask[i] != 0 ? 1 : 0) & (interior[i] ^ 1));
-        }
-
+        ExtractBinary(binary, shape, surface);
         return surface;
     }
 
-    /// <summary>Clears interior voxels whose neighbour along one axis is background or outside.</summary>
-    private static void ErodeAlong(ReadOnlySpan<byte> mask, byte[] interior, int n, int stride)
+    /// <summary>Surface of a 0/1 mask into <paramref name="surface"/> (same length).</summary>
+    internal static void ExtractBinary(ReadOnlySpan<byte> mask, ReadOnlySpan<int> shape, Span<byte> surface)
     {
-        int block = n * stride;
-        for (int start = 0; start < mask.Length; start += block)
+        // First the interior: voxels whose every face neighbour is foreground and inside.
+        mask.CopyTo(surface);
+        int stride = 1;
+        for (int axis = shape.Length - 1; axis >= 0; axis--)
         {
-            // The first and last positions on this axis touch the outside.
-            interior.AsSpan(start, stride).Clear();
-            interior.AsSpan(start + (n - 1) * stride, stride).Clear();
-            for (int c = 1; c < n - 1; c++)
+            int n = shape[axis];
+            int block = n * stride;
+            for (int start = 0; start < mask.Length; start += block)
             {
-                int row = start + c * stride;
-                for (int j = 0; j < stride; j++)
+                // The first and last positions on this axis touch the outside.
+                surface.Slice(start, stride).Clear();
+                surface.Slice(start + (n - 1) * stride, stride).Clear();
+                if (n > 2)
                 {
-                    int i = row + j;
-                    if (mask[i - stride] == 0 || mask[i + stride] == 0)
-                    {
-                        interior[i] = 0;
-                    }
+                    // Along one axis the voxels with both neighbours inside form one contiguous run.
+                    int first = start + stride, length = (n - 2) * stride;
+                    ByteOps.AndAnd(
+                        surface.Slice(first, length),
+                        mask.Slice(first - stride, length),
+                        mask.Slice(first + stride, length));
                 }
             }
+
+            stride = block;
         }
+
+        // Interior is a subset of the mask, so mask XOR interior is the surface.
+        ByteOps.Xor(surface, mask);
     }
 }

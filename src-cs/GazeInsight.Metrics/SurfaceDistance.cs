@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace GazeInsight.Metrics;
 
 /// <summary>
@@ -28,19 +30,38 @@ public static class SurfaceDistance
         }
 
         int[] cropShape = new int[rank];
+        int size = 1;
         for (int a = 0; a < rank; a++)
         {
             cropShape[a] = hi[a] - lo[a] + 1;
+            size *= cropShape[a];
         }
 
-        var p = BoundingBox.Crop(prediction.Data, shape, lo, cropShape);
-        var g = BoundingBox.Crop(truth.Data, shape, lo, cropShape);
-        var sp = Surface.Extract(p, cropShape);
-        var sg = Surface.Extract(g, cropShape);
-        double[] spacing = prediction.Spacing.ToArray();
-        return new DirectedDistances(
-            Sample(sp, sg, cropShape, spacing),
-            Sample(sg, sp, cropShape, spacing));
+        // Pooled buffers: one evaluation of a 512x512 pair would otherwise put megabytes on the
+        // large-object heap, and thousands of them in parallel make the GC the bottleneck.
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(4 * size);
+        double[] squared = ArrayPool<double>.Shared.Rent(size);
+        try
+        {
+            var p = bytes.AsSpan(0, size);
+            var g = bytes.AsSpan(size, size);
+            var sp = bytes.AsSpan(2 * size, size);
+            var sg = bytes.AsSpan(3 * size, size);
+            BoundingBox.CropBinary(prediction.Data, shape, lo, cropShape, p);
+            BoundingBox.CropBinary(truth.Data, shape, lo, cropShape, g);
+            Surface.ExtractBinary(p, cropShape, sp);
+            Surface.ExtractBinary(g, cropShape, sg);
+            double[] spacing = prediction.Spacing.ToArray();
+            var d = squared.AsSpan(0, size);
+            return new DirectedDistances(
+                Sample(sp, sg, cropShape, spacing, d),
+                Sample(sg, sp, cropShape, spacing, d));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(squared);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     /// <summary>
@@ -133,35 +154,29 @@ public static class SurfaceDistance
         }
     }
 
-    /// <summary>Distances from the voxels of <paramref name="from"/> to the nearest voxel of <paramref name="to"/>.</summary>
-    private static double[] Sample(byte[] from, byte[] to, int[] shape, double[] spacing)
+    /// <summary>Distances from the voxels of <paramref name="from"/> to the nearest voxel of <paramref name="to"/> (both 0/1).</summary>
+    private static double[] Sample(ReadOnlySpan<byte> from, ReadOnlySpan<byte> to, int[] shape, double[] spacing, Span<double> squared)
     {
-        int count = 0;
-        foreach (byte b in from)
-        {
-            count += b;
-        }
-
+        var (count, targets, _) = ByteOps.CountNonzero(from, to);
         var result = new double[count];
         if (count == 0)
         {
             return result;
         }
 
-        bool anyTarget = Array.IndexOf(to, (byte)1) >= 0;
-        if (!anyTarget)
+        if (targets == 0)
         {
             Array.Fill(result, double.PositiveInfinity);
             return result;
         }
 
-        var d2 = DistanceTransform.SquaredEuclidean(to, shape, spacing);
+        DistanceTransform.SquaredEuclidean(to, shape, spacing, squared);
         int k = 0;
         for (int i = 0; i < from.Length; i++)
         {
             if (from[i] != 0)
             {
-                result[k++] = Math.Sqrt(d2[i]);
+                result[k++] = Math.Sqrt(squared[i]);
             }
         }
 

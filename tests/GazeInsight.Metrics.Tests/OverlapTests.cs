@@ -111,4 +111,34 @@ public class OverlapTests
         Assert.Equal(new OverlapCounts(6, 3, 2), sum);
         Assert.Equal(7, sum.Union);
     }
+
+    [Fact]
+    public void Vectorised_counts_match_a_plain_loop_on_long_masks()
+    {
+        // Long enough for several 255-vector chunks plus a scalar tail; arbitrary nonzero values.
+        var rng = new Random(9);
+        foreach (int length in new[] { 1, 31, 33, 8191, 8192 * 3 + 17, 100_000 })
+        {
+            var p = new byte[length];
+            var g = new byte[length];
+            rng.NextBytes(p);
+            rng.NextBytes(g);
+            for (int i = 0; i < length; i++)
+            {
+                if (rng.NextDouble() < 0.5)
+                {
+                    p[i] = 0;
+                }
+
+                if (rng.NextDouble() < 0.3)
+                {
+                    g[i] = 0;
+                }
+            }
+
+            long cp = p.Count(b => b != 0), cg = g.Count(b => b != 0);
+            long both = Enumerable.Range(0, length).Count(i => p[i] != 0 && g[i] != 0);
+            Assert.Equal(new OverlapCounts(cp, cg, both), Overlap.Count(p, g));
+        }
+    }
 }
