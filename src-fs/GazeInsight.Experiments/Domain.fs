@@ -1,6 +1,165 @@
 namespace GazeInsight.Experiments
 
-/// Supervision a cell trains with (first version; the method issue extends it).
-type Supervision =
+/// Where a cell's images come from.
+type DataSource =
+    /// A data set on disk: root folder (absolute once resolved) and the layout its readers expect.
+    | Folder of root: string * layout: string
+    /// The built-in generator (method.md-like lesions, gaze, descriptions), cached on first use.
+    | Synthetic of SyntheticData
+
+/// Options of the built-in synthetic generator; the cache key is derived from them.
+and SyntheticData =
+    { Train: int
+      Test: int
+      Size: int
+      Seed: int
+      /// Look-alike distractor objects per image.
+      Distractors: int }
+
+type DataSpec =
+    { Source: DataSource
+      /// Square training input size in pixels.
+      ImageSize: int
+      /// Fraction of training ids held out for picking the best checkpoint.
+      ValidationFraction: float
+      /// Gaze soft-map folder under gaze/ ("heatmap", "crf_compat1", ...).
+      GazeMap: string }
+
+type ModelSpec =
+    { /// BasicUNet features, six numbers (MONAI's convention).
+      Features: int list }
+
+/// The supervision and model family. A new method kind is one case here, one reader in
+/// SpecToml.methodKinds, one writer in Canonical and one mapping in the runner's executor.
+type MethodSpec =
+    /// Fully supervised BasicUNet on the true masks (the upper bound).
     | Full
-    | Gaze
+    /// BasicUNet supervised by one gaze level: soft map >= threshold.
+    | GazeSingle of threshold: float
+
+type OptimizerKind =
+    | Sgd
+    | Adam
+
+type OptimizerSpec =
+    { Kind: OptimizerKind
+      LearningRate: float
+      /// End of the half-cosine decay.
+      MinLearningRate: float
+      Momentum: float
+      Nesterov: bool
+      WeightDecay: float }
+
+type TrainSpec =
+    { Iterations: int
+      BatchSize: int
+      /// Validate every this many iterations (and at the end).
+      EvalEvery: int
+      /// Random vertical and horizontal flips.
+      Flips: bool }
+
+type EvaluationSpec =
+    { /// Validation metric that picks the "best" checkpoint.
+      SelectBy: string }
+
+/// Everything that defines what one cell computes; its canonical text is the cell's identity.
+type CellConfig =
+    { Data: DataSpec
+      Model: ModelSpec
+      Method: MethodSpec
+      Optimizer: OptimizerSpec
+      Train: TrainSpec
+      Evaluation: EvaluationSpec
+      Seed: int }
+
+/// How a cell runs, not what it computes: not part of its identity.
+type RuntimeSpec =
+    { /// "auto", "cpu", "cuda" or "cuda:N".
+      Device: string }
+
+/// A named set of overrides of the base spec (an ablation row).
+type Variant =
+    { Name: string
+      Description: string
+      /// The variant's table of overrides, merged over the base.
+      Overrides: Toml.Node }
+
+/// One cartesian axis of a sensitivity study: a dotted key and its values.
+type Axis =
+    { Path: string list
+      Values: Toml.Node list }
+
+    member a.Key = System.String.Join(".", a.Path)
+
+type Checkpoint =
+    | Best
+    | Last
+
+type SignificanceTest =
+    /// Wilcoxon signed-rank (normal approximation with tie correction), two-sided.
+    | Wilcoxon
+    /// Paired Student t-test, two-sided.
+    | PairedT
+
+type PairedOver =
+    /// Per-case values (averaged over seeds per case), paired by case id.
+    | Cases
+    /// Per-seed means, paired by seed.
+    | Seeds
+
+type Significance =
+    { Baseline: string
+      Test: SignificanceTest
+      Over: PairedOver }
+
+/// A table declared in the spec.
+type TableSpec =
+    { Name: string
+      Caption: string
+      /// Variant names shown as rows, in order; None = every variant.
+      Rows: string list option
+      Metrics: string list
+      /// Model output: "model", "teacher", "student", "average".
+      Output: string
+      Checkpoint: Checkpoint
+      Significance: Significance option }
+
+/// One point of the grid.
+type Cell =
+    { Id: string
+      Variant: string
+      /// Axis key and the value's canonical text, in axis order.
+      Assignment: (string * string) list
+      Seed: int
+      Config: CellConfig
+      /// The canonical resolved config (what the id hashes).
+      Canonical: string }
+
+    /// Row key for tables: the variant plus the axis assignment.
+    member c.Row =
+        match c.Assignment with
+        | [] -> c.Variant
+        | a -> c.Variant + " (" + System.String.Join(", ", a |> List.map (fun (k, v) -> $"{k}={v}")) + ")"
+
+/// A whole experiment after composition and validation.
+type ExperimentSpec =
+    { Name: string
+      Description: string
+      /// The top-level file (absolute).
+      File: string
+      Seeds: int list
+      /// Always at least one (an experiment without [[variant]] has one called "base").
+      Variants: Variant list
+      Axes: Axis list
+      Tables: TableSpec list
+      Runtime: RuntimeSpec
+      /// Every cell: seeds x variants x axis values, in that nesting order (seed innermost).
+      Cells: Cell list
+      /// The composed base document (extends and --set applied, variants/grid/tables removed).
+      Base: Toml.Node }
+
+/// Metric names, and which direction is better.
+module Metrics =
+    let known = [ "dice"; "iou"; "hd95"; "asd" ]
+
+    let higherIsBetter (m: string) = m <> "hd95" && m <> "asd"

@@ -1,6 +1,49 @@
 module GazeInsight.Runner.Program
 
+open Argu
+open GazeInsight.Runner
+open GazeInsight.Runner.Commands
+
+// Adding a command (the protocol for every area): write Commands/<Area>.fs with an Argu union
+// `<Area>.Args` and `run : ParseResults<<Area>.Args> -> int`, list it in the fsproj before
+// Program.fs, then add ONE case below and ONE line in `dispatch`.
+[<RequireSubcommand>]
+type RunnerArgs =
+    | [<CliPrefix(CliPrefix.None)>] Sweep of ParseResults<Sweep.Args>
+    | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<Table.Args>
+    | [<CliPrefix(CliPrefix.None)>] Status of ParseResults<Status.Args>
+    | [<CliPrefix(CliPrefix.None); Hidden>] Cell of ParseResults<Cell.Args>
+    // -- commands of other areas go here (one case each) --
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Sweep _ -> "run the cells of an experiment TOML that are not finished yet."
+            | Table _ -> "rebuild the tables of an experiment from its stored results (no training)."
+            | Status _ -> "show the progress of an experiment (also while a sweep runs elsewhere)."
+            | Cell _ -> "run one cell from its folder (used by sweep's child processes)."
+
+let private dispatch (results: ParseResults<RunnerArgs>) =
+    match results.GetSubCommand() with
+    | Sweep args -> Sweep.run args
+    | Table args -> Table.run args
+    | Status args -> Status.run args
+    | Cell args -> Cell.run args
+// -- and one dispatch line per command here --
+
 [<EntryPoint>]
 let main argv =
-    eprintfn "runner: no commands yet"
-    1
+    let parser = ArgumentParser.Create<RunnerArgs>(programName = "runner")
+
+    try
+        dispatch (parser.ParseCommandLine(argv))
+    with
+    | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->
+        printfn "%s" e.Message
+        Cli.Exit.Ok
+    | :? ArguParseException as e ->
+        eprintfn "%s" e.Message
+        Cli.Exit.Usage
+    | :? GazeInsight.Imaging.InvalidInputException as e ->
+        Cli.printError e.Message
+        Cli.Exit.InvalidInput

@@ -1,0 +1,275 @@
+/// A cell's configuration as TOML: reading (validated, every problem collected) and the
+/// canonical writer whose text is the cell's identity.
+module GazeInsight.Experiments.CellToml
+
+open System
+open System.IO
+open GazeInsight.Experiments.Toml
+open GazeInsight.Experiments.Fields
+
+/// Layout names the data readers understand (method.md §8; "generic" is the synthetic one).
+let layouts = [ "generic"; "kvasir"; "prostate"; "isic" ]
+
+/// Sections of a cell document (plus `seed`).
+let sections = [ "data"; "model"; "method"; "optimizer"; "train"; "evaluation" ]
+
+/// Method kinds: the keys each allows (besides `kind`) and how to read them.
+/// A new kind slots in as one entry here (and a case in Domain.MethodSpec).
+let methodKinds: (string * string list * (Scope -> string -> Node -> MethodSpec option)) list =
+    [ "full", [], (fun _ _ _ -> Some Full)
+      "gaze",
+      [ "threshold" ],
+      fun s path n ->
+          req s path n "threshold" "a float in (0, 1]" (floatIn 0.0 1.0 true)
+          |> Option.map GazeSingle ]
+
+let private dataDefaults =
+    {| ImageSize = 224
+       ValidationFraction = 0.1
+       GazeMap = "heatmap" |}
+
+/// How relative paths in a document are made absolute: from the node that holds the path.
+type PathResolver = Node -> string -> string
+
+/// Relative paths resolve against the folder of the file that wrote them.
+let relativeToWritingFile (fallbackDir: string) : PathResolver =
+    fun n p ->
+        if Path.IsPathRooted p then
+            p
+        else
+            let dir =
+                match n.Pos with
+                | Some pos -> dirOf pos.File
+                | None -> fallbackDir
+
+            Path.GetFullPath(Path.Combine(dir, p))
+
+let private readSynthetic (s: Scope) (n: Node) =
+    let path = "data.synthetic"
+    checkKeys s path n [ "train"; "test"; "size"; "seed"; "distractors" ]
+
+    { Train = opt s path n "train" (intIn 2 100000) 64
+      Test = opt s path n "test" (intIn 1 100000) 32
+      Size = opt s path n "size" (intIn 16 4096) 96
+      Seed = opt s path n "seed" (intIn 0 Int32.MaxValue) 0
+      Distractors = opt s path n "distractors" (intIn 0 16) 2 }
+
+let private readData (s: Scope) (resolve: PathResolver) (checkFiles: bool) (n: Node) : DataSpec option =
+    let path = "data"
+
+    let source =
+        req s path n "source" "\"folder\" or \"synthetic\"" (choice [ "folder"; "synthetic" ])
+
+    let common = [ "source"; "image_size"; "validation_fraction"; "gaze_map" ]
+
+    let src =
+        match source with
+        | Some "synthetic" ->
+            checkKeys s path n (common @ [ "synthetic" ])
+
+            let syn =
+                match tryGet "synthetic" n with
+                | Some t -> table s "data.synthetic" t |> Option.map (readSynthetic s)
+                | None -> Some(readSynthetic s (node (Tab [])))
+
+            syn |> Option.map Synthetic
+        | Some _ ->
+            checkKeys s path n (common @ [ "root"; "layout" ])
+            let layout = opt s path n "layout" (choice layouts) "generic"
+
+            match tryGet "root" n with
+            | None ->
+                fail s n.Pos "data.root" "missing key (expected the data set folder, relative to this file)"
+                None
+            | Some rn ->
+                match nonEmptyStr s "data.root" rn with
+                | Some r ->
+                    let full = resolve rn r
+
+                    if checkFiles && not (Directory.Exists full) then
+                        fail s rn.Pos "data.root" $"folder not found: {full}"
+
+                    Some(Folder(full, layout))
+                | None -> None
+        | None -> None
+
+    let imageSize = opt s path n "image_size" (intIn 16 4096) dataDefaults.ImageSize
+
+    if imageSize % 16 <> 0 then
+        fail s (tryGet "image_size" n |> Option.bind _.Pos) "data.image_size" $"must be a multiple of 16 (four 2x2 poolings), got {imageSize}"
+
+    let vf = opt s path n "validation_fraction" (floatIn 0.0 0.9 false) dataDefaults.ValidationFraction
+    let gazeMap = opt s path n "gaze_map" nonEmptyStr dataDefaults.GazeMap
+
+    src
+    |> Option.map (fun src ->
+        { Source = src
+          ImageSize = imageSize
+          ValidationFraction = vf
+          GazeMap = gazeMap })
+
+let private readModel (s: Scope) (n: Node) : ModelSpec =
+    checkKeys s "model" n [ "features" ]
+
+    let features =
+        match tryGet "features" n with
+        | None -> [ 32; 32; 64; 128; 256; 32 ]
+        | Some f ->
+            match listOf (intIn 1 8192) s "model.features" f with
+            | Some l when l.Length = 6 -> l
+            | Some l ->
+                fail s f.Pos "model.features" $"expected six numbers (MONAI's BasicUNet features), got {l.Length}"
+                [ 32; 32; 64; 128; 256; 32 ]
+            | None -> [ 32; 32; 64; 128; 256; 32 ]
+
+    { Features = features }
+
+let private readMethod (s: Scope) (n: Node) : MethodSpec option =
+    let kinds = methodKinds |> List.map (fun (k, _, _) -> k)
+
+    match req s "method" n "kind" ("one of " + String.Join(", ", kinds |> List.map (sprintf "\"%s\""))) (choice kinds) with
+    | Some kind ->
+        let _, keys, read = methodKinds |> List.find (fun (k, _, _) -> k = kind)
+        checkKeys s "method" n ("kind" :: keys)
+        read s "method" n
+    | None -> None
+
+let private readOptimizer (s: Scope) (n: Node) : OptimizerSpec =
+    let p = "optimizer"
+
+    checkKeys s p n [ "kind"; "lr"; "min_lr"; "momentum"; "nesterov"; "weight_decay" ]
+
+    let kind =
+        match opt s p n "kind" (choice [ "sgd"; "adam" ]) "sgd" with
+        | "adam" -> Adam
+        | _ -> Sgd
+
+    let lr = opt s p n "lr" (floatIn 0.0 10.0 true) 1e-2
+    let minLr = opt s p n "min_lr" (floatIn 0.0 10.0 false) 1e-4
+
+    if minLr > lr then
+        fail s (tryGet "min_lr" n |> Option.bind _.Pos) "optimizer.min_lr" $"must not exceed lr ({formatFloat lr}), got {formatFloat minLr}"
+
+    { Kind = kind
+      LearningRate = lr
+      MinLearningRate = minLr
+      Momentum = opt s p n "momentum" (floatIn 0.0 1.0 false) 0.9
+      Nesterov = opt s p n "nesterov" boolean true
+      WeightDecay = opt s p n "weight_decay" (floatIn 0.0 1.0 false) 4e-4 }
+
+let private readTrain (s: Scope) (n: Node) : TrainSpec =
+    let p = "train"
+    checkKeys s p n [ "iterations"; "batch_size"; "eval_every"; "flips" ]
+    let iterations = opt s p n "iterations" (intIn 1 10_000_000) 1000
+
+    { Iterations = iterations
+      BatchSize = opt s p n "batch_size" (intIn 1 4096) 8
+      EvalEvery = opt s p n "eval_every" (intIn 1 10_000_000) 100
+      Flips = opt s p n "flips" boolean true }
+
+let private readEvaluation (s: Scope) (n: Node) : EvaluationSpec =
+    checkKeys s "evaluation" n [ "select_by" ]
+    { SelectBy = opt s "evaluation" n "select_by" (choice [ "dice"; "iou" ]) "dice" }
+
+let private section (s: Scope) (root: Node) (key: string) =
+    match tryGet key root with
+    | Some n -> table s key n
+    | None -> Some(node (Tab []))
+
+/// Reads a cell document (a composed spec with one variant, one grid point and `seed` set).
+/// Top-level keys other than the sections are the caller's business.
+let read (s: Scope) (resolve: PathResolver) (checkFiles: bool) (root: Node) : CellConfig option =
+    let data =
+        match tryGet "data" root with
+        | None ->
+            fail s root.Pos "data" "missing section [data] (source = \"folder\" with root and layout, or source = \"synthetic\")"
+            None
+        | Some n -> table s "data" n |> Option.bind (readData s resolve checkFiles)
+
+    let model = section s root "model" |> Option.map (readModel s)
+
+    let methodSpec =
+        match tryGet "method" root with
+        | None ->
+            fail s root.Pos "method" "missing section [method] (kind = \"full\" or \"gaze\", ...)"
+            None
+        | Some n -> table s "method" n |> Option.bind (readMethod s)
+
+    let optimizer = section s root "optimizer" |> Option.map (readOptimizer s)
+    let train = section s root "train" |> Option.map (readTrain s)
+    let evaluation = section s root "evaluation" |> Option.map (readEvaluation s)
+    let seed = opt s "" root "seed" (intIn 0 Int32.MaxValue) 0
+
+    match data, model, methodSpec, optimizer, train, evaluation with
+    | Some d, Some m, Some me, Some o, Some t, Some e ->
+        Some
+            { Data = d
+              Model = m
+              Method = me
+              Optimizer = o
+              Train = t
+              Evaluation = e
+              Seed = seed }
+    | _ -> None
+
+/// The fully resolved config as a tree: every default written out, so that the text (and the
+/// id) does not depend on whether a value was spelt out or left to its default. Data paths are
+/// written relative to `baseDir` so that ids do not change when the checkout moves.
+let toNode (baseDir: string) (c: CellConfig) : Node =
+    let t items = node (Tab items)
+    let s v = node (Str v)
+    let i (v: int) = node (Int(int64 v))
+    let f v = node (Float v)
+    let b v = node (Bool v)
+
+    let data =
+        [ match c.Data.Source with
+          | Folder(root, layout) ->
+              yield "source", s "folder"
+              yield "root", s (Path.GetRelativePath(baseDir, root).Replace('\\', '/'))
+              yield "layout", s layout
+          | Synthetic syn ->
+              yield "source", s "synthetic"
+
+              yield
+                  "synthetic",
+                  t
+                      [ "train", i syn.Train
+                        "test", i syn.Test
+                        "size", i syn.Size
+                        "seed", i syn.Seed
+                        "distractors", i syn.Distractors ]
+          yield "image_size", i c.Data.ImageSize
+          yield "validation_fraction", f c.Data.ValidationFraction
+          yield "gaze_map", s c.Data.GazeMap ]
+
+    let methodNode =
+        match c.Method with
+        | Full -> [ "kind", s "full" ]
+        | GazeSingle th -> [ "kind", s "gaze"; "threshold", f th ]
+
+    let o = c.Optimizer
+
+    t
+        [ "data", t data
+          "model", t [ "features", node (Arr(c.Model.Features |> List.map i)) ]
+          "method", t methodNode
+          "optimizer",
+          t
+              [ "kind", s (if o.Kind = Adam then "adam" else "sgd")
+                "lr", f o.LearningRate
+                "min_lr", f o.MinLearningRate
+                "momentum", f o.Momentum
+                "nesterov", b o.Nesterov
+                "weight_decay", f o.WeightDecay ]
+          "train",
+          t
+              [ "iterations", i c.Train.Iterations
+                "batch_size", i c.Train.BatchSize
+                "eval_every", i c.Train.EvalEvery
+                "flips", b c.Train.Flips ]
+          "evaluation", t [ "select_by", s c.Evaluation.SelectBy ]
+          "seed", i c.Seed ]
+
+/// Canonical text of a resolved config: the basis of the cell id.
+let canonical (baseDir: string) (c: CellConfig) = writeCanonical (toNode baseDir c)

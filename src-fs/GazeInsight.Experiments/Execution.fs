@@ -1,0 +1,178 @@
+/// Running cells: one cell in the current process (what `runner cell` does in its child
+/// process), and a sweep that hands cells to an executor, `jobs` at a time, and carries on
+/// past failures.
+module GazeInsight.Experiments.Execution
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Threading
+open System.Threading.Tasks
+
+/// Trains and evaluates one cell. Resumes from a checkpoint in the output folder if there is
+/// one. Throws on failure (the message becomes the cell's recorded reason).
+type Engine = CellConfig -> CellRuntime -> string -> IProgress<Progress> -> CancellationToken -> CellResult
+
+/// How one attempt at a cell ended.
+type Outcome =
+    | Succeeded
+    | Failed of reason: string
+    /// Another runner holds the cell's lock.
+    | Busy
+
+let private oneLine (s: string) =
+    s.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ').Trim()
+
+/// Runs the cell whose config.toml is in `dir`, in this process: lock, engine, atomic results.
+let executeCell (engine: Engine) (dir: string) (progress: IProgress<Progress>) (ct: CancellationToken) : Outcome =
+    let configFile = Path.Combine(dir, Store.ConfigFile)
+
+    if not (File.Exists configFile) then
+        Failed $"{configFile}: file not found"
+    else
+        match Store.tryLock dir with
+        | None -> Busy
+        | Some lockHandle ->
+            use _ = lockHandle
+
+            if File.Exists(Path.Combine(dir, Store.MetricsFile)) then
+                Succeeded // finished by someone else between planning and locking
+            else
+                match Store.readCellConfig configFile (File.ReadAllText configFile) with
+                | Error errors ->
+                    let reason = String.Join("; ", errors |> List.map _.Render())
+                    Store.writeFailure dir reason
+                    Failed reason
+                | Ok(cfg, runtime, canonical) ->
+                    let id = Toml.nn (Path.GetFileName(Path.TrimEndingDirectorySeparator dir))
+                    let row = $"seed {cfg.Seed}"
+
+                    let cell =
+                        { Id = id
+                          Variant = row
+                          Assignment = []
+                          Seed = cfg.Seed
+                          Config = cfg
+                          Canonical = canonical }
+
+                    if RunId.isValid id && RunId.ofCanonical canonical <> id then
+                        let reason = $"{configFile}: the config does not match the folder's id (it hashes to {RunId.ofCanonical canonical}); was it edited by hand?"
+                        Store.writeFailure dir reason
+                        Failed reason
+                    else
+                        let sw = Stopwatch.StartNew()
+                        Store.appendLog dir $"start on {runtime.Device} (pid {Environment.ProcessId})"
+                        let mutable lastWrite = -1.0
+
+                        let relay =
+                            { new IProgress<Progress> with
+                                member _.Report p =
+                                    progress.Report p
+                                    // status from elsewhere reads progress.json: refresh it about once a second
+                                    let t = sw.Elapsed.TotalSeconds
+
+                                    if t - lastWrite >= 1.0 || p.Iteration = p.Iterations then
+                                        lastWrite <- t
+                                        Store.writeProgress dir p t }
+
+                        try
+                            let result = engine cfg runtime dir relay ct
+                            let cellForJson = { cell with Variant = "" }
+                            Store.writeResult dir cellForJson result
+                            Store.appendLog dir $"finished in {sw.Elapsed.TotalSeconds:F1} s"
+                            Succeeded
+                        with
+                        | :? OperationCanceledException ->
+                            Store.appendLog dir "interrupted (resumes from its last checkpoint)"
+                            Failed "interrupted"
+                        | e ->
+                            let reason = oneLine $"{e.GetType().Name}: {e.Message}"
+                            Store.appendLog dir $"failed: {reason}"
+                            Store.appendLog dir (e.ToString())
+                            Store.writeFailure dir reason
+                            Failed reason
+
+/// Runs one cell somewhere (in a child process, or in-process for tests) and reports progress.
+type Executor = Cell -> string -> IProgress<Progress> -> CancellationToken -> Task<Outcome>
+
+/// What a sweep tells its observer.
+type SweepEvent =
+    | Planned of total: int * alreadyDone: int * pending: int
+    | Started of Cell
+    | Progressed of Cell * Progress
+    | Finished of Cell * seconds: float
+    | CellFailed of Cell * reason: string
+    | Skipped of Cell * reason: string
+
+type SweepSummary =
+    { Total: int
+      AlreadyDone: int
+      Finished: int
+      Failed: (Cell * string) list
+      Skipped: int }
+
+/// Runs every unfinished cell of `spec` with `jobs` workers; failures are recorded and the
+/// sweep goes on. `runtime` is written into each cell's config.toml before it runs.
+let sweep
+    (spec: ExperimentSpec)
+    (resultsRoot: string)
+    (runtime: CellRuntime)
+    (jobs: int)
+    (executor: Executor)
+    (onEvent: SweepEvent -> unit)
+    (ct: CancellationToken)
+    : SweepSummary =
+    let expDir = Store.experimentDir resultsRoot spec.Name
+    let dirOf (c: Cell) = Store.cellDir resultsRoot spec.Name c.Id
+    let states = spec.Cells |> List.map (fun c -> c.Id, Store.state (dirOf c)) |> Map.ofList
+    let pending = Plan.pending spec.Cells (fun id -> states[id])
+    let alreadyDone = spec.Cells.Length - pending.Length
+    let gate = obj ()
+    let emit e = lock gate (fun () -> onEvent e)
+    emit (Planned(spec.Cells.Length, alreadyDone, pending.Length))
+
+    let queue = Collections.Concurrent.ConcurrentQueue<Cell>(pending)
+    let finished = ref 0
+    let skipped = ref 0
+    let failed = Collections.Concurrent.ConcurrentBag<int * Cell * string>()
+    let order = pending |> List.mapi (fun i c -> c.Id, i) |> Map.ofList
+
+    let worker () =
+        task {
+            let mutable next = Unchecked.defaultof<Cell>
+
+            while not ct.IsCancellationRequested && queue.TryDequeue(&next) do
+                let cell = next
+                let dir = dirOf cell
+                Store.writeAtomic (Path.Combine(dir, Store.ConfigFile)) (Store.cellConfigText cell runtime)
+                emit (Started cell)
+                let sw = Stopwatch.StartNew()
+                let progress = { new IProgress<Progress> with member _.Report p = emit (Progressed(cell, p)) }
+                let! outcome = executor cell dir progress ct
+
+                match outcome with
+                | Succeeded ->
+                    Interlocked.Increment finished |> ignore
+                    Store.appendEvent expDir $"finished {cell.Id} {cell.Row} seed {cell.Seed} in {sw.Elapsed.TotalSeconds:F1} s"
+                    emit (Finished(cell, sw.Elapsed.TotalSeconds))
+                | Failed reason ->
+                    failed.Add((order[cell.Id], cell, reason))
+                    Store.appendEvent expDir $"failed {cell.Id} {cell.Row} seed {cell.Seed}: {reason}"
+                    emit (CellFailed(cell, reason))
+                | Busy ->
+                    Interlocked.Increment skipped |> ignore
+                    emit (Skipped(cell, "another runner is running it"))
+        }
+        :> Task
+
+    if not pending.IsEmpty then
+        Store.appendEvent expDir $"sweep start: {pending.Length} of {spec.Cells.Length} cells to run, {jobs} at a time"
+
+    let workers = [| for _ in 1 .. max 1 (min jobs (max 1 pending.Length)) -> Task.Run(fun () -> worker ()) |]
+    Task.WaitAll workers
+
+    { Total = spec.Cells.Length
+      AlreadyDone = alreadyDone
+      Finished = finished.Value
+      Failed = failed |> Seq.sortBy (fun (i, _, _) -> i) |> Seq.map (fun (_, c, r) -> c, r) |> List.ofSeq
+      Skipped = skipped.Value }

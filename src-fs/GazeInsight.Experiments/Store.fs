@@ -1,0 +1,374 @@
+/// The result store: one folder per cell under results/<experiment>/<cell-id>/. Every file is
+/// written to a temporary name and renamed, so a kill at any moment leaves either the old or
+/// the new file, never a truncated one; metrics.json is written last and marks a finished cell.
+module GazeInsight.Experiments.Store
+
+open System
+open System.Globalization
+open System.IO
+open System.Text
+open System.Text.Json
+open GazeInsight.Experiments.Toml
+
+let ConfigFile = "config.toml"
+let MetricsFile = "metrics.json"
+let CasesFile = "cases.csv"
+let CurveFile = "curve.csv"
+let LogFile = "log.txt"
+let FailureFile = "failure.json"
+let ProgressFile = "progress.json"
+let LockFile = "lock"
+let EventsFile = "events.log"
+
+let experimentDir (resultsRoot: string) (experiment: string) = Path.Combine(resultsRoot, experiment)
+let cellDir (resultsRoot: string) (experiment: string) (id: string) = Path.Combine(resultsRoot, experiment, id)
+
+/// Temp file in the same folder (same file system, so the rename is atomic), then rename.
+let writeAtomic (path: string) (text: string) =
+    let dir = dirOf path
+    Directory.CreateDirectory dir |> ignore
+    let tmp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}"
+
+    do
+        use fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write)
+        let bytes = UTF8Encoding(false).GetBytes(text)
+        fs.Write(bytes, 0, bytes.Length)
+        fs.Flush(true)
+
+    File.Move(tmp, path, true)
+
+let private inv (f: float) =
+    if Double.IsNaN f then "NaN" else f.ToString("R", CultureInfo.InvariantCulture)
+
+let private parseFloat (s: string) =
+    Double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)
+
+let private csvField (s: string) =
+    if s.IndexOfAny([| ','; '"'; '\n'; '\r' |]) >= 0 then
+        "\"" + s.Replace("\"", "\"\"") + "\""
+    else
+        s
+
+/// Splits one CSV line (RFC 4180 quoting, no embedded line breaks in our files).
+let splitCsv (line: string) =
+    let fields = ResizeArray<string>()
+    let sb = StringBuilder()
+    let mutable quoted = false
+    let mutable i = 0
+
+    while i < line.Length do
+        let c = line[i]
+
+        if quoted then
+            if c = '"' && i + 1 < line.Length && line[i + 1] = '"' then
+                sb.Append '"' |> ignore
+                i <- i + 1
+            elif c = '"' then
+                quoted <- false
+            else
+                sb.Append c |> ignore
+        elif c = '"' then
+            quoted <- true
+        elif c = ',' then
+            fields.Add(sb.ToString())
+            sb.Clear() |> ignore
+        else
+            sb.Append c |> ignore
+
+        i <- i + 1
+
+    fields.Add(sb.ToString())
+    List.ofSeq fields
+
+/// cases.csv: output,checkpoint,case,<metric>... one row per case (the source of every table).
+let casesCsv (rows: CaseRow list) =
+    let metrics = rows |> List.collect (fun r -> r.Values |> List.map fst) |> List.distinct
+    let sb = StringBuilder()
+    sb.Append("output,checkpoint,case").Append(String.Join("", metrics |> List.map (fun m -> "," + m))).Append('\n') |> ignore
+
+    for r in rows do
+        sb.Append(csvField r.Output).Append(',').Append(csvField r.Checkpoint).Append(',').Append(csvField r.Case) |> ignore
+
+        for m in metrics do
+            let v = r.Values |> List.tryFind (fun (k, _) -> k = m) |> Option.map snd |> Option.defaultValue nan
+            sb.Append(',').Append(inv v) |> ignore
+
+        sb.Append('\n') |> ignore
+
+    sb.ToString()
+
+let parseCasesCsv (text: string) : CaseRow list =
+    let lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> List.ofArray
+
+    match lines with
+    | [] -> []
+    | header :: rows ->
+        let metrics = splitCsv header |> List.skip 3
+
+        [ for line in rows do
+              match splitCsv line with
+              | o :: c :: case :: values ->
+                  yield
+                      { Output = o
+                        Checkpoint = c
+                        Case = case
+                        Values = List.zip metrics (values |> List.map parseFloat) }
+              | _ -> failwithf "malformed cases.csv line: %s" line ]
+
+let curveCsv (rows: CurveRow list) =
+    let sb = StringBuilder("iteration,loss,learning_rate,validation_dice\n")
+
+    for r in rows do
+        sb.Append(r.Iteration).Append(',').Append(inv r.Loss).Append(',').Append(inv r.LearningRate).Append(',').Append(inv r.ValidationDice).Append('\n') |> ignore
+
+    sb.ToString()
+
+let parseCurveCsv (text: string) : CurveRow list =
+    text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+    |> Array.skip 1
+    |> Array.map (fun line ->
+        match splitCsv line with
+        | [ i; l; lr; v ] ->
+            { Iteration = int i
+              Loss = parseFloat l
+              LearningRate = parseFloat lr
+              ValidationDice = parseFloat v }
+        | _ -> failwithf "malformed curve.csv line: %s" line)
+    |> List.ofArray
+
+let private jsonNumber (w: Utf8JsonWriter) (name: string) (v: float) =
+    if Double.IsFinite v then w.WriteNumber(name, v) else w.WriteNull(name)
+
+/// metrics.json: the cell's summary (mean of each metric per output and checkpoint, with the
+/// number of valid cases), timings and device.
+let metricsJson (cell: Cell) (r: CellResult) =
+    use ms = new MemoryStream()
+
+    do
+        use w = new Utf8JsonWriter(ms, JsonWriterOptions(Indented = true))
+        w.WriteStartObject()
+        w.WriteString("cell", cell.Id)
+        w.WriteString("row", cell.Row)
+        w.WriteNumber("seed", cell.Seed)
+        w.WriteString("device", r.Device)
+        jsonNumber w "train_seconds" r.TrainSeconds
+        jsonNumber w "images_per_second" r.ImagesPerSecond
+        w.WriteNumber("best_iteration", r.BestIteration)
+        w.WriteStartArray("summary")
+
+        for (o, c), rows in r.Cases |> List.groupBy (fun x -> x.Output, x.Checkpoint) do
+            for m in rows.Head.Values |> List.map fst do
+                let values = rows |> List.map (fun x -> x.Values |> List.find (fun (k, _) -> k = m) |> snd)
+                let valid = values |> List.filter (fun v -> not (Double.IsNaN v))
+                w.WriteStartObject()
+                w.WriteString("output", o)
+                w.WriteString("checkpoint", c)
+                w.WriteString("metric", m)
+                jsonNumber w "mean" (if valid.IsEmpty then nan else List.average valid)
+                w.WriteNumber("valid", valid.Length)
+                w.WriteNumber("cases", values.Length)
+                w.WriteEndObject()
+
+        w.WriteEndArray()
+        w.WriteEndObject()
+
+    Encoding.UTF8.GetString(ms.ToArray()) + "\n"
+
+/// Writes a finished cell's results; metrics.json last (it marks the cell finished).
+let writeResult (dir: string) (cell: Cell) (r: CellResult) =
+    writeAtomic (Path.Combine(dir, CasesFile)) (casesCsv r.Cases)
+    writeAtomic (Path.Combine(dir, CurveFile)) (curveCsv r.Curve)
+
+    let failure = Path.Combine(dir, FailureFile)
+
+    if File.Exists failure then
+        File.Delete failure
+
+    writeAtomic (Path.Combine(dir, MetricsFile)) (metricsJson cell r)
+
+/// Reads a finished cell's results (None when it is not finished).
+let readResult (dir: string) : CellResult option =
+    let metrics = Path.Combine(dir, MetricsFile)
+
+    if not (File.Exists metrics) then
+        None
+    else
+        use doc = JsonDocument.Parse(File.ReadAllText metrics)
+        let root = doc.RootElement
+
+        let num (name: string) =
+            match root.TryGetProperty name with
+            | true, v when v.ValueKind = JsonValueKind.Number -> v.GetDouble()
+            | _ -> nan
+
+        let curveFile = Path.Combine(dir, CurveFile)
+
+        Some
+            { Cases = parseCasesCsv (File.ReadAllText(Path.Combine(dir, CasesFile)))
+              Curve = (if File.Exists curveFile then parseCurveCsv (File.ReadAllText curveFile) else [])
+              BestIteration = int (num "best_iteration")
+              TrainSeconds = num "train_seconds"
+              ImagesPerSecond = num "images_per_second"
+              Device = root.GetProperty("device").GetString() |> nn }
+
+/// Records a failed attempt (the reason, one line).
+let writeFailure (dir: string) (reason: string) =
+    use ms = new MemoryStream()
+
+    do
+        use w = new Utf8JsonWriter(ms, JsonWriterOptions(Indented = true))
+        w.WriteStartObject()
+        w.WriteString("reason", reason)
+        w.WriteString("at", DateTimeOffset.UtcNow.ToString("o"))
+        w.WriteEndObject()
+
+    writeAtomic (Path.Combine(dir, FailureFile)) (Encoding.UTF8.GetString(ms.ToArray()) + "\n")
+
+let readFailure (dir: string) =
+    let f = Path.Combine(dir, FailureFile)
+
+    if File.Exists f then
+        try
+            use doc = JsonDocument.Parse(File.ReadAllText f)
+            Some(doc.RootElement.GetProperty("reason").GetString() |> nn)
+        with _ ->
+            Some "failed (unreadable failure.json)"
+    else
+        None
+
+// ---- progress (for `runner status` from another process) -------------------------------------
+
+let writeProgress (dir: string) (p: Progress) (elapsedSeconds: float) =
+    let v = p.ValidationDice |> Option.map inv |> Option.defaultValue "null"
+
+    let text =
+        $"{{\"iteration\": {p.Iteration}, \"iterations\": {p.Iterations}, \"loss\": {inv p.Loss}, \"validation_dice\": {v}, \"elapsed_seconds\": {inv elapsedSeconds}, \"at\": \"{DateTimeOffset.UtcNow:o}\"}}\n"
+
+    writeAtomic (Path.Combine(dir, ProgressFile)) (text.Replace("NaN", "null"))
+
+/// The last progress a running cell wrote, with its elapsed seconds.
+let readProgress (dir: string) : (Progress * float) option =
+    let f = Path.Combine(dir, ProgressFile)
+
+    if not (File.Exists f) then
+        None
+    else
+        try
+            use doc = JsonDocument.Parse(File.ReadAllText f)
+            let r = doc.RootElement
+            let num (n: string) = if r.GetProperty(n).ValueKind = JsonValueKind.Number then r.GetProperty(n).GetDouble() else nan
+
+            Some(
+                { Iteration = r.GetProperty("iteration").GetInt32()
+                  Iterations = r.GetProperty("iterations").GetInt32()
+                  Loss = num "loss"
+                  ValidationDice = (let v = num "validation_dice" in if Double.IsNaN v then None else Some v) },
+                num "elapsed_seconds"
+            )
+        with _ ->
+            None
+
+// ---- lock ----------------------------------------------------------------------------------
+
+/// Takes the cell's lock: an exclusively opened file (an advisory lock the OS drops when the
+/// process dies, so a killed runner never leaves a stale lock). None when another process has it.
+let tryLock (dir: string) : IDisposable option =
+    Directory.CreateDirectory dir |> ignore
+
+    try
+        let fs =
+            new FileStream(Path.Combine(dir, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)
+
+        fs.SetLength 0L
+        let bytes = Encoding.ASCII.GetBytes(string Environment.ProcessId + "\n")
+        fs.Write(bytes, 0, bytes.Length)
+        fs.Flush(true)
+        Some(fs :> IDisposable)
+    with :? IOException ->
+        None
+
+/// Whether another process holds the cell's lock (probes by taking and dropping it).
+let isLocked (dir: string) =
+    if not (File.Exists(Path.Combine(dir, LockFile))) then
+        false
+    else
+        match tryLock dir with
+        | Some l ->
+            l.Dispose()
+            false
+        | None -> true
+
+/// The state of a cell from its folder.
+let state (dir: string) : Plan.CellState =
+    if File.Exists(Path.Combine(dir, MetricsFile)) then Plan.Finished
+    elif isLocked dir then Plan.Running
+    else
+        match readFailure dir with
+        | Some r -> Plan.Failed r
+        | None -> Plan.Pending
+
+/// Appends one line to the experiment's event log (the concise sweep log).
+let appendEvent (experimentDir: string) (line: string) =
+    Directory.CreateDirectory experimentDir |> ignore
+    let stamp = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm:ss")
+    File.AppendAllText(Path.Combine(experimentDir, EventsFile), $"{stamp} {line}\n")
+
+/// Appends a line to a cell's log.
+let appendLog (dir: string) (line: string) =
+    let stamp = DateTimeOffset.Now.ToString("HH:mm:ss")
+    File.AppendAllText(Path.Combine(dir, LogFile), $"{stamp} {line}\n")
+
+// ---- the cell's config.toml: canonical config + [runtime] ------------------------------------
+
+/// config.toml of a cell: its canonical config (the id's basis) then the runtime section.
+let cellConfigText (cell: Cell) (runtime: CellRuntime) =
+    let rt =
+        node (
+            Tab
+                [ "runtime",
+                  node (
+                      Tab
+                          [ "experiment_dir", node (Str runtime.ExperimentDir)
+                            "device", node (Str runtime.Device)
+                            "cache_dir", node (Str runtime.CacheDir) ]
+                  ) ]
+        )
+
+    $"# cell {cell.Id}: {cell.Row}, seed {cell.Seed}\n"
+    + "# Everything above [runtime] is the resolved config; its hash is the cell id.\n"
+    + cell.Canonical
+    + "\n"
+    + writeCanonical rt
+
+/// Reads a cell's config.toml back: (config, runtime, canonical text), or every problem.
+let readCellConfig (file: string) (text: string) : Result<CellConfig * CellRuntime * string, SpecError list> =
+    match Toml.parse file text with
+    | Error e -> Error e
+    | Ok doc ->
+        let s = Fields.newScope file
+
+        let runtime =
+            match tryGet "runtime" doc with
+            | Some r ->
+                Fields.checkKeys s "runtime" r [ "experiment_dir"; "device"; "cache_dir" ]
+
+                Some
+                    { ExperimentDir = Fields.opt s "runtime" r "experiment_dir" Fields.nonEmptyStr "."
+                      Device = Fields.opt s "runtime" r "device" Fields.nonEmptyStr "auto"
+                      CacheDir = Fields.opt s "runtime" r "cache_dir" Fields.nonEmptyStr ".cache" }
+            | None ->
+                Fields.fail s doc.Pos "runtime" "missing section [runtime]"
+                None
+
+        let cellDoc = without "runtime" doc
+        Fields.checkKeys s "" cellDoc ("seed" :: CellToml.sections)
+
+        match runtime with
+        | Some rt ->
+            let resolve: CellToml.PathResolver =
+                fun _ p -> if Path.IsPathRooted p then p else Path.GetFullPath(Path.Combine(rt.ExperimentDir, p))
+
+            match CellToml.read s resolve false cellDoc with
+            | Some cfg when s.Errors.Count = 0 -> Ok(cfg, rt, CellToml.canonical rt.ExperimentDir cfg)
+            | _ -> Error(List.ofSeq s.Errors)
+        | None -> Error(List.ofSeq s.Errors)
