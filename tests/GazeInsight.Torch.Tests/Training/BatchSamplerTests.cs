@@ -17,11 +17,11 @@ public class BatchSamplerTests
         for (var it = 0; it < 10; it++)
         {
             var batch = sampler.Draw(it, images, pattern.clone(), pattern.clone(), text: null);
-            Assert.True(batch.Images[.., 0..1].equal(batch.Masks));
-            Assert.True(batch.Gaze!.equal(batch.Masks));
+            Assert.True(batch.Images[.., 0..1].equal(batch.Masks).all().item<bool>());
+            Assert.True(batch.Gaze!.equal(batch.Masks).all().item<bool>());
             Assert.True((batch.Images[.., 1..2] / 2).allclose(batch.Masks));
             var unflipped = pattern.index_select(0, FindRows(pattern, batch.Masks));
-            sawFlip |= !unflipped.equal(batch.Masks);
+            sawFlip |= !unflipped.equal(batch.Masks).all().item<bool>();
         }
         Assert.True(sawFlip, "some sample should have been flipped in 10 batches");
     }
@@ -34,8 +34,8 @@ public class BatchSamplerTests
         var a = new BatchSampler(12, 3, seed: 7, flips: true).Draw(5, images, images, null, null);
         var b = new BatchSampler(12, 3, seed: 7, flips: true).Draw(5, images, images, null, null);
         var c = new BatchSampler(12, 3, seed: 8, flips: true).Draw(5, images, images, null, null);
-        Assert.True(a.Images.equal(b.Images));
-        Assert.False(a.Images.equal(c.Images));
+        Assert.True(a.Images.equal(b.Images).all().item<bool>());
+        Assert.False(a.Images.equal(c.Images).all().item<bool>());
     }
 
     [Fact]
