@@ -46,13 +46,31 @@ let relativeToWritingFile (fallbackDir: string) : PathResolver =
 
 let private readSynthetic (s: Scope) (n: Node) =
     let path = "data.synthetic"
-    checkKeys s path n [ "train"; "test"; "size"; "seed"; "distractors" ]
+    checkKeys
+        s
+        path
+        n
+        [ "train"; "test"; "size"; "seed"; "distractors"; "gaze_noise"; "off_target"; "min_fixations"; "max_fixations"
+          "heatmap_sigma"; "description_corruption" ]
 
-    { Train = opt s path n "train" (intIn 2 100000) 64
-      Test = opt s path n "test" (intIn 1 100000) 32
-      Size = opt s path n "size" (intIn 16 4096) 96
+    let minFix = opt s path n "min_fixations" (intIn 1 1000) 6
+    let maxFix = opt s path n "max_fixations" (intIn 1 1000) 14
+
+    if maxFix < minFix then
+        fail s (tryGet "max_fixations" n |> Option.orElse (tryGet "min_fixations" n) |> Option.bind _.Pos) "data.synthetic.max_fixations"
+            $"must be at least min_fixations ({minFix}), got {maxFix}"
+
+    { Train = opt s path n "train" (intIn 2 1_000_000) 160
+      Test = opt s path n "test" (intIn 1 1_000_000) 40
+      Size = opt s path n "size" (intIn 32 1024) 96
       Seed = opt s path n "seed" (intIn 0 Int32.MaxValue) 0
-      Distractors = opt s path n "distractors" (intIn 0 16) 2 }
+      Distractors = opt s path n "distractors" (intIn 0 8) 2
+      GazeNoise = opt s path n "gaze_noise" (floatIn 0.0 1.0 false) 0.05
+      GazeOffTarget = opt s path n "off_target" (floatIn 0.0 1.0 false) 0.2
+      MinFixations = minFix
+      MaxFixations = maxFix
+      HeatmapSigma = opt s path n "heatmap_sigma" (floatIn 0.0 1e6 true) 70.0
+      DescriptionCorruption = opt s path n "description_corruption" (floatIn 0.0 1.0 false) 0.0 }
 
 let private readData (s: Scope) (resolve: PathResolver) (checkFiles: bool) (n: Node) : DataSpec option =
     let path = "data"
@@ -238,7 +256,13 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
                         "test", i syn.Test
                         "size", i syn.Size
                         "seed", i syn.Seed
-                        "distractors", i syn.Distractors ]
+                        "distractors", i syn.Distractors
+                        "gaze_noise", f syn.GazeNoise
+                        "off_target", f syn.GazeOffTarget
+                        "min_fixations", i syn.MinFixations
+                        "max_fixations", i syn.MaxFixations
+                        "heatmap_sigma", f syn.HeatmapSigma
+                        "description_corruption", f syn.DescriptionCorruption ]
           yield "image_size", i c.Data.ImageSize
           yield "validation_fraction", f c.Data.ValidationFraction
           yield "gaze_map", s c.Data.GazeMap ]

@@ -14,7 +14,17 @@ and SyntheticData =
       Size: int
       Seed: int
       /// Look-alike distractor objects per image.
-      Distractors: int }
+      Distractors: int
+      /// Gaze jitter std as a fraction of the image side.
+      GazeNoise: float
+      /// Fraction of fixations that dwell off the lesion.
+      GazeOffTarget: float
+      MinFixations: int
+      MaxFixations: int
+      /// Heatmap Gaussian sigma in 768-canvas pixels.
+      HeatmapSigma: float
+      /// Probability that a description field is wrong (a VLM's mistakes).
+      DescriptionCorruption: float }
 
 type DataSpec =
     { Source: DataSource

@@ -14,6 +14,8 @@ type RunnerArgs =
     | [<CliPrefix(CliPrefix.None)>] Status of ParseResults<Status.Args>
     | [<CliPrefix(CliPrefix.None); Hidden>] Cell of ParseResults<Cell.Args>
     // -- commands of other areas go here (one case each) --
+    | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<Eval.Args>
+    | [<CliPrefix(CliPrefix.None); CustomCommandLine("bench-metrics")>] Bench_Metrics of ParseResults<Eval.BenchArgs>
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -22,6 +24,8 @@ type RunnerArgs =
             | Table _ -> "rebuild the tables of an experiment from its stored results (no training)."
             | Status _ -> "show the progress of an experiment (also while a sweep runs elsewhere)."
             | Cell _ -> "run one cell from its folder (used by sweep's child processes)."
+            | Eval _ -> "Dice, IoU, HD, HD95, ASD, ASSD, MASD of predicted masks against ground truth (per-case CSV)."
+            | Bench_Metrics _ -> "time the surface-distance metrics on random 2D and 3D masks, and against brute force."
 
 let private dispatch (results: ParseResults<RunnerArgs>) =
     match results.GetSubCommand() with
@@ -29,6 +33,8 @@ let private dispatch (results: ParseResults<RunnerArgs>) =
     | Table args -> Table.run args
     | Status args -> Status.run args
     | Cell args -> Cell.run args
+    | Eval args -> Eval.run args
+    | Bench_Metrics args -> Eval.runBench args
 // -- and one dispatch line per command here --
 
 [<EntryPoint>]

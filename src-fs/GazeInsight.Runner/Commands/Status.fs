@@ -1,16 +1,59 @@
+/// `runner status FILE`: what a sweep has done so far, read from the result folders (works
+/// while a sweep runs in another process or on another machine sharing the folder).
 module GazeInsight.Runner.Commands.Status
 
+open System
 open Argu
+open GazeInsight.Experiments
 open GazeInsight.Runner
 
 type Args =
-    | [<MainCommand; ExactlyOnce>] File of path: string
+    | [<MainCommand; ExactlyOnce>] File of experiment_toml: string
+    | Set of key_value: string
+    | Results of dir: string
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
-            | File _ -> "experiment file (TOML) or cell folder."
+            | File _ -> "experiment file (TOML)."
+            | Set _ -> "override a key, as given to sweep."
+            | Results _ -> "results folder (default: results)."
 
-let run (_: ParseResults<Args>) : int =
-    Cli.printError "Status: not implemented yet"
-    Cli.Exit.Usage
+/// One line per cell and a summary; pure over the states read from disk.
+let report (spec: ExperimentSpec) (resultsRoot: string) =
+    let lines = ResizeArray<string>()
+    let mutable counts = Map.empty
+
+    for c in spec.Cells do
+        let dir = Store.cellDir resultsRoot spec.Name c.Id
+
+        let state, detail =
+            match Store.state dir with
+            | Plan.Finished -> "finished", ""
+            | Plan.Pending -> "pending", ""
+            | Plan.Failed r -> "failed", r
+            | Plan.Running ->
+                match Store.readProgress dir with
+                | Some(p, elapsed) when p.Iteration > 0 ->
+                    let eta = elapsed / float p.Iteration * float (p.Iterations - p.Iteration)
+                    "running", $"it {p.Iteration}/{p.Iterations}, loss {p.Loss:F4}, eta {eta:F0} s"
+                | _ -> "running", "starting"
+
+        counts <- counts |> Map.change state (fun n -> Some(1 + Option.defaultValue 0 n))
+        lines.Add($"  {c.Id}  {state, -9} {c.Row} seed {c.Seed}" + (if detail = "" then "" else $"  {detail}"))
+
+    let n k = Map.tryFind k counts |> Option.defaultValue 0
+
+    let head =
+        sprintf "%s: %d/%d finished, %d running, %d failed, %d pending" spec.Name (n "finished") spec.Cells.Length (n "running") (n "failed") (n "pending")
+
+    head :: List.ofSeq lines
+
+let run (args: ParseResults<Args>) : int =
+    match SpecLoading.load (args.GetResult File) (args.GetResults Set) false with
+    | Error code -> code
+    | Ok spec ->
+        for line in report spec (args.GetResult(Results, "results")) do
+            printfn "%s" line
+
+        Cli.Exit.Ok

@@ -48,6 +48,123 @@ let private dryRun (spec: ExperimentSpec) =
 
         printfn "  %s  %-28s seed %-3d %s" c.Id c.Row c.Seed shown
 
+/// The cache folder: --cache, else $GAZEINSIGHT_CACHE, else .cache at the repository root
+/// (the folder above the experiment holding GazeInsight.sln), else .cache here.
+let cacheDir (args: ParseResults<Args>) (spec: ExperimentSpec) =
+    match args.TryGetResult Cache with
+    | Some d -> IO.Path.GetFullPath d
+    | None ->
+        match Environment.GetEnvironmentVariable "GAZEINSIGHT_CACHE" with
+        | null
+        | "" ->
+            let rec up (d: IO.DirectoryInfo | null) =
+                match d with
+                | null -> None
+                | d when IO.File.Exists(IO.Path.Combine(d.FullName, "GazeInsight.sln")) -> Some d.FullName
+                | d -> up d.Parent
+
+            match up (IO.DirectoryInfo(Toml.dirOf spec.File)) with
+            | Some root -> IO.Path.Combine(root, ".cache")
+            | None -> IO.Path.GetFullPath ".cache"
+        | env -> IO.Path.GetFullPath env
+
+/// Generates each synthetic data set the sweep needs once, before any cell starts, so that
+/// parallel cells never race to make it.
+let private prepareData (spec: ExperimentSpec) (cache: string) =
+    let sets =
+        spec.Cells
+        |> List.choose (fun c ->
+            match c.Config.Data.Source with
+            | Synthetic s -> Some s
+            | Folder _ -> None)
+        |> List.distinct
+
+    for s in sets do
+        let options = TorchEngine.syntheticOptions s
+        let root = IO.Path.Combine(cache, options.CacheKey())
+
+        if not (IO.Directory.Exists root) then
+            printfn "generating the synthetic data set (%d train + %d test, %d px) into %s" s.Train s.Test s.Size root
+            GazeInsight.Imaging.Synthetic.SyntheticDataset.Ensure(options, cache, null) |> ignore
+
+let private execute (args: ParseResults<Args>) (spec: ExperimentSpec) =
+    let engine = args.GetResult(Engine, "torch")
+
+    match Engines.parse engine with
+    | Error e ->
+        Cli.printError $"--engine: {e}"
+        Cli.Exit.Usage
+    | Ok _ ->
+        let results = IO.Path.GetFullPath(args.GetResult(Results, "results"))
+        let jobs = args.GetResult(Jobs, 1)
+        let cache = cacheDir args spec
+
+        let runtime: CellRuntime =
+            { ExperimentDir = Toml.dirOf spec.File
+              Device = args.GetResult(Device, spec.Runtime.Device)
+              CacheDir = cache }
+
+        if jobs < 1 then
+            Cli.printError $"--jobs: must be at least 1, got {jobs}"
+            Cli.Exit.Usage
+        else
+            if engine = "torch" then
+                prepareData spec cache
+
+            use cts = new Threading.CancellationTokenSource()
+
+            Console.CancelKeyPress.Add(fun e ->
+                e.Cancel <- true
+                cts.Cancel())
+
+            let executor = ChildExecutor.executor (ChildExecutor.selfCommand ()) engine
+            let tracker = Display.Tracker(spec.Cells.Length)
+            let clock = Diagnostics.Stopwatch.StartNew()
+
+            let summary =
+                if Display.interactive (args.Contains Plain) then
+                    Spectre.Console.AnsiConsole
+                        .Live(Display.render tracker jobs)
+                        .Start(fun ctx ->
+                            let ticker =
+                                new Threading.Timer(
+                                    (fun _ ->
+                                        lock tracker (fun () ->
+                                            ctx.UpdateTarget(Display.render tracker jobs)
+                                            ctx.Refresh())),
+                                    null,
+                                    1000,
+                                    1000
+                                )
+
+                            use _ = ticker
+
+                            Execution.sweep spec results runtime jobs executor (fun e ->
+                                lock tracker (fun () ->
+                                    tracker.Apply e
+                                    ctx.UpdateTarget(Display.render tracker jobs)
+                                    ctx.Refresh())) cts.Token)
+                else
+                    Execution.sweep spec results runtime jobs executor (Display.plain tracker jobs) cts.Token
+
+            let text, dir = Table.writeTables spec results
+            printfn "\n%s" text
+            printfn "%s: %d of %d cells finished (%d this run, %.0f s); tables in %s/table.md" spec.Name (summary.AlreadyDone + summary.Finished) summary.Total summary.Finished clock.Elapsed.TotalSeconds dir
+
+            for c, reason in summary.Failed do
+                printfn "failed: %s %s seed %d: %s (log: %s)" c.Id c.Row c.Seed reason (IO.Path.Combine(Store.cellDir results spec.Name c.Id, Store.LogFile))
+
+            if cts.IsCancellationRequested then
+                printfn "interrupted: run the same command again to resume"
+                130
+            elif not summary.Failed.IsEmpty then
+                Cli.Exit.RunsFailed
+            elif summary.Skipped > 0 then
+                printfn "%d cells were running in another runner and were skipped" summary.Skipped
+                Cli.Exit.Ok
+            else
+                Cli.Exit.Ok
+
 let run (args: ParseResults<Args>) : int =
     let file = args.GetResult File
     let sets = args.GetResults Set
@@ -60,5 +177,4 @@ let run (args: ParseResults<Args>) : int =
             dryRun spec
             Cli.Exit.Ok
         else
-            Cli.printError "sweep execution is not wired yet (use --dry-run)"
-            Cli.Exit.Usage
+            execute args spec

@@ -1,16 +1,56 @@
+/// `runner table FILE`: rebuilds an experiment's tables from stored results, without training.
 module GazeInsight.Runner.Commands.Table
 
+open System.IO
+open System.Text
 open Argu
+open GazeInsight.Experiments
 open GazeInsight.Runner
 
 type Args =
-    | [<MainCommand; ExactlyOnce>] File of path: string
+    | [<MainCommand; ExactlyOnce>] File of experiment_toml: string
+    | Set of key_value: string
+    | Results of dir: string
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
-            | File _ -> "experiment file (TOML) or cell folder."
+            | File _ -> "experiment file (TOML)."
+            | Set _ -> "override a key, as for sweep (the cells must match those that ran)."
+            | Results _ -> "results folder (default: results)."
 
-let run (_: ParseResults<Args>) : int =
-    Cli.printError "Table: not implemented yet"
-    Cli.Exit.Usage
+/// Writes results/<experiment>/table.md (every table) and <name>.md/.tex/.csv per table;
+/// returns the Markdown of all tables and the folder.
+let writeTables (spec: ExperimentSpec) (resultsRoot: string) =
+    let dir = Store.experimentDir resultsRoot spec.Name
+
+    let results (c: Cell) =
+        Store.readResult (Store.cellDir resultsRoot spec.Name c.Id)
+
+    let tables = spec.Tables |> List.map (fun t -> Tables.build spec t results)
+    let all = StringBuilder()
+    all.Append($"# {spec.Name}\n\n") |> ignore
+
+    if spec.Description <> "" then
+        all.Append(spec.Description).Append("\n\n") |> ignore
+
+    for t in tables do
+        let md = Render.markdown t
+        Store.writeAtomic (Path.Combine(dir, t.Name + ".md")) md
+        Store.writeAtomic (Path.Combine(dir, t.Name + ".tex")) (Render.latex spec.Name t)
+        Store.writeAtomic (Path.Combine(dir, t.Name + ".csv")) (Render.csv t)
+        all.Append($"## {t.Name}\n\n").Append(md).Append('\n') |> ignore
+
+    let text = all.ToString()
+    Store.writeAtomic (Path.Combine(dir, "table.md")) text
+    text, dir
+
+let run (args: ParseResults<Args>) : int =
+    match SpecLoading.load (args.GetResult File) (args.GetResults Set) false with
+    | Error code -> code
+    | Ok spec ->
+        let root = args.GetResult(Results, "results")
+        let text, dir = writeTables spec root
+        printf "%s" text
+        printfn "written to %s/table.md (and <table>.md, .tex, .csv)" dir
+        Cli.Exit.Ok

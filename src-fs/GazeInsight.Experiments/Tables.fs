@@ -1,0 +1,165 @@
+/// A table as data (rows, columns, numbers, best per column, p-values, caption), built from
+/// the spec and the stored results; rendering to Markdown / LaTeX / CSV is in Render.
+module GazeInsight.Experiments.Tables
+
+open System
+
+type Entry =
+    { Stat: Aggregate.Stat option
+      /// Seeds expected for this row.
+      Expected: int
+      /// p-value against the baseline (None for the baseline itself or too few pairs).
+      P: float option
+      Best: bool }
+
+type Row =
+    { Label: string
+      IsBaseline: bool
+      /// One entry per metric, in column order.
+      Entries: Entry list }
+
+type Table =
+    { Name: string
+      Caption: string
+      Metrics: string list
+      HasSignificance: bool
+      Rows: Row list }
+
+let metricLabel (m: string) =
+    match m with
+    | "dice" -> "Dice (%)"
+    | "iou" -> "IoU (%)"
+    | "hd95" -> "HD95 (px)"
+    | "asd" -> "ASD (px)"
+    | other -> other
+
+/// Dice and IoU are shown in percent, as in the paper; distances as they are.
+let scale (m: string) = if Metrics.higherIsBetter m then 100.0 else 1.0
+
+let private testName (s: Significance) =
+    let test =
+        match s.Test with
+        | Wilcoxon -> "two-sided Wilcoxon signed-rank test (normal approximation)"
+        | PairedT -> "two-sided paired t-test"
+
+    let over =
+        match s.Over with
+        | Cases -> "on per-case values (each case averaged over seeds), paired by case"
+        | Seeds -> "on per-seed means, paired by seed"
+
+    $"p: {test} {over}, against \"{s.Baseline}\""
+
+/// Builds a table: `results` gives a cell's stored result, None where it has not finished.
+let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult option) : Table =
+    let checkpoint =
+        match t.Checkpoint with
+        | Best -> "best"
+        | Last -> "last"
+
+    let variants =
+        match t.Rows with
+        | Some names -> names
+        | None -> spec.Variants |> List.map _.Name
+
+    let rowCells =
+        [ for v in variants do
+              yield!
+                  spec.Cells
+                  |> List.filter (fun c -> c.Variant = v)
+                  |> List.groupBy _.Row ]
+
+    let seeded (cells: Cell list) =
+        cells |> List.choose (fun c -> results c |> Option.map (fun r -> c.Seed, r))
+
+    let baselineFor (cells: Cell list) =
+        t.Significance
+        |> Option.map (fun s ->
+            let candidates = rowCells |> List.filter (fun (_, cs) -> cs.Head.Variant = s.Baseline)
+
+            candidates
+            |> List.tryFind (fun (_, cs) -> cs.Head.Assignment = cells.Head.Assignment)
+            |> Option.orElse (List.tryHead candidates)
+            |> Option.map snd
+            |> Option.defaultValue [])
+
+    let rows =
+        [ for label, cells in rowCells do
+              let mine = seeded cells
+              let baseCells = baselineFor cells
+
+              let isBaseline =
+                  match t.Significance, baseCells with
+                  | Some _, Some bc -> not bc.IsEmpty && bc.Head.Row = label
+                  | _ -> false
+
+              let entries =
+                  [ for m in t.Metrics do
+                        let values = mine |> List.choose (fun (_, r) -> Aggregate.cellValue t.Output checkpoint m r)
+
+                        let p =
+                            match t.Significance, baseCells with
+                            | Some s, Some bc when not isBaseline ->
+                                Aggregate.pairs s.Over t.Output checkpoint m mine (seeded bc)
+                                |> Aggregate.test s.Test
+                            | _ -> None
+
+                        { Stat = Aggregate.stat values
+                          Expected = cells.Length
+                          P = p
+                          Best = false } ]
+
+              yield
+                  { Label = label
+                    IsBaseline = isBaseline
+                    Entries = entries } ]
+
+    // Best per column: the highest (or lowest, for distances) mean among rows with a value.
+    let rows =
+        t.Metrics
+        |> List.indexed
+        |> List.fold
+            (fun (rows: Row list) (j, m) ->
+                let means = rows |> List.choose (fun r -> r.Entries[j].Stat |> Option.map _.Mean)
+
+                if means.IsEmpty then
+                    rows
+                else
+                    let best = if Metrics.higherIsBetter m then List.max means else List.min means
+
+                    rows
+                    |> List.map (fun r ->
+                        { r with
+                            Entries =
+                                r.Entries
+                                |> List.mapi (fun k e ->
+                                    if k = j && e.Stat |> Option.exists (fun s -> s.Mean = best) then { e with Best = true } else e) }))
+            rows
+
+    let plural = if spec.Seeds.Length = 1 then "" else "s"
+    let seedsNote = $"mean ± std over {spec.Seeds.Length} seed{plural}"
+
+    let checkpointNote =
+        match t.Checkpoint with
+        | Best -> "best-on-validation checkpoint"
+        | Last -> "last checkpoint"
+
+    let head =
+        if String.IsNullOrWhiteSpace t.Caption then $"{spec.Name}: test-set metrics" else t.Caption.Trim().TrimEnd('.')
+
+    let missing =
+        rows
+        |> List.exists (fun r -> r.Entries |> List.exists (fun e -> e.Stat |> Option.forall (fun s -> s.Seeds < e.Expected)))
+
+    let parts =
+        [ yield $"{head}. Output \"{t.Output}\", {checkpointNote}; {seedsNote}; best per column in bold."
+          match t.Significance with
+          | Some s -> yield testName s + "."
+          | None -> ()
+          if missing then
+              yield "(k/n): only k of n seeds have finished; \"missing\": none has." ]
+
+    { Name = t.Name
+      Caption = String.Join(" ", parts)
+      Metrics = t.Metrics
+      HasSignificance = t.Significance.IsSome
+      Rows = rows }

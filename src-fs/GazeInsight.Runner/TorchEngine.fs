@@ -1,0 +1,109 @@
+/// The real engine: a resolved cell config becomes the C# ExperimentRequest (plain values
+/// only; no tensor crosses into F#), and the C# report becomes the per-case rows we store.
+module GazeInsight.Runner.TorchEngine
+
+open System
+open System.Reflection
+open GazeInsight.Experiments
+open GazeInsight.Imaging.Synthetic
+open GazeInsight.Torch.Training
+
+let syntheticOptions (s: SyntheticData) =
+    SyntheticOptions(
+        ImageSize = s.Size,
+        TrainCount = s.Train,
+        TestCount = s.Test,
+        Seed = int64 s.Seed,
+        Distractors = s.Distractors,
+        GazeNoise = s.GazeNoise,
+        GazeOffTargetFraction = s.GazeOffTarget,
+        GazeMinFixations = s.MinFixations,
+        GazeMaxFixations = s.MaxFixations,
+        HeatmapSigma = s.HeatmapSigma,
+        DescriptionCorruption = s.DescriptionCorruption
+    )
+
+/// Data root and layout of a cell, generating the synthetic set into the cache if needed.
+let dataRoot (cfg: CellConfig) (runtime: CellRuntime) =
+    match cfg.Data.Source with
+    | Folder(root, layout) -> root, layout
+    | Synthetic s -> SyntheticDataset.Ensure(syntheticOptions s, runtime.CacheDir, null), "generic"
+
+let methodOptions (m: MethodSpec) : MethodOptions =
+    match m with
+    | Full -> FullySupervised()
+    | GazeSingle th -> GazeSingleLevel(th)
+
+let request (cfg: CellConfig) (runtime: CellRuntime) (outputDir: string) : ExperimentRequest =
+    let root, layout = dataRoot cfg runtime
+    let o = cfg.Optimizer
+
+    ExperimentRequest(
+        DataRoot = root,
+        Layout = layout,
+        ImageSize = cfg.Data.ImageSize,
+        ValidationFraction = cfg.Data.ValidationFraction,
+        GazeMap = cfg.Data.GazeMap,
+        Method = methodOptions cfg.Method,
+        Features = Array.ofList cfg.Model.Features,
+        Optimizer =
+            OptimizerOptions(
+                Kind = (if o.Kind = Adam then OptimizerKind.Adam else OptimizerKind.Sgd),
+                LearningRate = o.LearningRate,
+                MinLearningRate = o.MinLearningRate,
+                Momentum = o.Momentum,
+                Nesterov = o.Nesterov,
+                WeightDecay = o.WeightDecay
+            ),
+        Iterations = cfg.Train.Iterations,
+        BatchSize = cfg.Train.BatchSize,
+        EvalEvery = cfg.Train.EvalEvery,
+        SelectBy = cfg.Evaluation.SelectBy,
+        RandomFlips = cfg.Train.Flips,
+        Seed = cfg.Seed,
+        Device = runtime.Device,
+        OutputDir = outputDir
+    )
+
+/// Every double-valued property of CaseMetrics is a metric column (Dice -> "dice"), so metrics
+/// the C# side adds (HD95, ...) reach the tables without a change here.
+let private metricProperties =
+    typeof<CaseMetrics>.GetProperties(BindingFlags.Public ||| BindingFlags.Instance)
+    |> Array.filter (fun p -> p.PropertyType = typeof<float>)
+    |> Array.map (fun p -> p.Name.ToLowerInvariant(), p)
+    |> List.ofArray
+
+let toResult (report: ExperimentReport) : CellResult =
+    { Cases =
+        [ for e in report.Evaluations do
+              for c in e.Cases do
+                  yield
+                      { Output = e.Output
+                        Checkpoint = e.Checkpoint
+                        Case = c.Case
+                        Values = metricProperties |> List.map (fun (name, p) -> name, p.GetValue(c) :?> float) } ]
+      Curve =
+        [ for p in report.Curve ->
+              { Iteration = p.Iteration
+                Loss = p.Loss
+                LearningRate = p.LearningRate
+                ValidationDice = p.ValidationDice } ]
+      BestIteration = report.BestIteration
+      TrainSeconds = report.TrainSeconds
+      ImagesPerSecond = report.ImagesPerSecond
+      Device = report.Device }
+
+let engine: Execution.Engine =
+    fun cfg runtime outputDir progress ct ->
+        let req = request cfg runtime outputDir
+
+        let relay =
+            { new IProgress<TrainingProgress> with
+                member _.Report p =
+                    progress.Report
+                        { Iteration = p.Iteration
+                          Iterations = p.Iterations
+                          Loss = p.Loss
+                          ValidationDice = Option.ofNullable p.ValidationDice } }
+
+        ExperimentRunner.Run(req, relay, ct) |> toResult
