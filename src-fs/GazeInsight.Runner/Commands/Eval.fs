@@ -288,9 +288,13 @@ let private resolveSpacing (options: Options) (pair: Pair) : Result<float[], str
     | None ->
         match pair.Gt.FileSpacing, pair.Pred.FileSpacing with
         | Some gt, _ when gt |> Array.exists Double.IsNaN ->
-            let axis = gt |> Array.findIndex Double.IsNaN
-            // Name the axis as the file numbers it (NRRD: header order).
-            let fileAxis = if pair.Gt.Order = Reversed then rank - 1 - axis else axis
+            // Name the first such axis as the file numbers it (NRRD: header order, C order reversed).
+            let fileAxis =
+                if pair.Gt.Order = Reversed then
+                    rank - 1 - (gt |> Array.findIndexBack Double.IsNaN)
+                else
+                    gt |> Array.findIndex Double.IsNaN
+
             Error $"{pair.Gt.Path}: no spacing for axis {fileAxis} ({orderName pair.Gt.Order}); give --spacing"
         | Some gt, Some pred when
             Array.exists2 (fun p g -> not (Double.IsNaN p) && abs (g - p) > 1e-6 * g) pred gt
