@@ -3,6 +3,7 @@ using GazeInsight.Torch.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using OptimizerOptions = GazeInsight.Torch.Training.OptimizerOptions;
 
 namespace GazeInsight.Torch.Methods;
 

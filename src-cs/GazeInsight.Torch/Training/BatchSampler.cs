@@ -34,7 +34,7 @@ public sealed class BatchSampler
     {
         var epoch = iteration / IterationsPerEpoch;
         var position = iteration % IterationsPerEpoch;
-        using var epochGenerator = new Generator(Mix(_seed, epoch, 0x5eed));
+        using var epochGenerator = new Generator((ulong)Mix(_seed, epoch, 0x5eed));
         var order = randperm(_count, generator: epochGenerator);
         var indices = order.narrow(0, position * _batchSize, _batchSize).to(images.device);
 
@@ -44,7 +44,7 @@ public sealed class BatchSampler
         var t = text?.index_select(0, indices);
         if (_flips)
         {
-            using var flipGenerator = new Generator(Mix(_seed, iteration, 0xf11b));
+            using var flipGenerator = new Generator((ulong)Mix(_seed, iteration, 0xf11b));
             var draws = rand([2, _batchSize], generator: flipGenerator).lt(0.5).to(images.device);
             (x, m, g) = Flip(draws[0], dim: 2, x, m, g);  // vertical
             (x, m, g) = Flip(draws[1], dim: 3, x, m, g);  // horizontal

@@ -41,7 +41,8 @@ public static class ExperimentRunner
         var state = checkpoints.TryResume(method)
             ?? new CheckpointState(0, double.NegativeInfinity, -1, [], 0);
         var curve = state.Curve.ToList();
-        using var events = torch.utils.tensorboard.SummaryWriter(Path.Combine(request.OutputDir, "tensorboard"));
+        // SummaryWriter is not IDisposable in TorchSharp 0.107: it writes each event as it comes
+        var events = torch.utils.tensorboard.SummaryWriter(Path.Combine(request.OutputDir, "tensorboard"));
 
         var clock = Stopwatch.StartNew();
         var startIteration = state.NextIteration;
