@@ -16,10 +16,12 @@ type RunnerArgs =
     // -- commands of other areas go here (one case each) --
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<Eval.Args>
     | [<CliPrefix(CliPrefix.None); CustomCommandLine("bench-metrics")>] Bench_Metrics of ParseResults<Eval.BenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<Data.Args>
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
+            | Data _ -> "data sets and files: inspect FILE, check --data DIR --layout NAME, prepare-nci-isbi."
             | Sweep _ -> "run the cells of an experiment TOML that are not finished yet."
             | Table _ -> "rebuild the tables of an experiment from its stored results (no training)."
             | Status _ -> "show the progress of an experiment (also while a sweep runs elsewhere)."
@@ -29,6 +31,7 @@ type RunnerArgs =
 
 let private dispatch (results: ParseResults<RunnerArgs>) =
     match results.GetSubCommand() with
+    | Data args -> Data.run args
     | Sweep args -> Sweep.run args
     | Table args -> Table.run args
     | Status args -> Status.run args
