@@ -39,28 +39,28 @@ public static class SurfaceDistance
 
         // Pooled buffers: one evaluation of a 512x512 pair would otherwise put megabytes on the
         // large-object heap, and thousands of them in parallel make the GC the bottleneck.
-        byte[] bytes = ArrayPool<byte>.Shared.Rent(4 * size);
+        var pool = ArrayPool<byte>.Shared;
+        byte[] p = pool.Rent(size), g = pool.Rent(size), sp = pool.Rent(size), sg = pool.Rent(size);
         double[] squared = ArrayPool<double>.Shared.Rent(size);
         try
         {
-            var p = bytes.AsSpan(0, size);
-            var g = bytes.AsSpan(size, size);
-            var sp = bytes.AsSpan(2 * size, size);
-            var sg = bytes.AsSpan(3 * size, size);
-            BoundingBox.CropBinary(prediction.Data, shape, lo, cropShape, p);
-            BoundingBox.CropBinary(truth.Data, shape, lo, cropShape, g);
-            Surface.ExtractBinary(p, cropShape, sp);
-            Surface.ExtractBinary(g, cropShape, sg);
+            BoundingBox.CropBinary(prediction.Data, shape, lo, cropShape, p.AsSpan(0, size));
+            BoundingBox.CropBinary(truth.Data, shape, lo, cropShape, g.AsSpan(0, size));
+            Surface.ExtractBinary(p.AsSpan(0, size), cropShape, sp.AsSpan(0, size));
+            Surface.ExtractBinary(g.AsSpan(0, size), cropShape, sg.AsSpan(0, size));
             double[] spacing = prediction.Spacing.ToArray();
             var d = squared.AsSpan(0, size);
             return new DirectedDistances(
-                Sample(sp, sg, cropShape, spacing, d),
-                Sample(sg, sp, cropShape, spacing, d));
+                Sample(sp.AsSpan(0, size), sg.AsSpan(0, size), cropShape, spacing, d),
+                Sample(sg.AsSpan(0, size), sp.AsSpan(0, size), cropShape, spacing, d));
         }
         finally
         {
             ArrayPool<double>.Shared.Return(squared);
-            ArrayPool<byte>.Shared.Return(bytes);
+            pool.Return(p);
+            pool.Return(g);
+            pool.Return(sp);
+            pool.Return(sg);
         }
     }
 
