@@ -11,6 +11,7 @@ namespace GazeInsight.Imaging.Synthetic;
 /// layout: <c>images/&lt;id&gt;.png</c> (RGB), <c>masks/&lt;id&gt;.png</c> (0/255),
 /// <c>train.txt</c>, <c>test.txt</c>, <c>gaze/fixations.csv</c> (released GazeMedSeg format),
 /// <c>gaze/heatmap/&lt;id&gt;.png</c> (8-bit soft map from those fixations),
+/// <c>gaze/crf_compat1/&lt;id&gt;.png</c> (its dense-CRF refinement, method.md §2 parameters),
 /// <c>text/descriptions.jsonl</c> (one description object per line) and <c>synthetic.json</c>
 /// (the options that made it).
 /// </summary>
@@ -66,7 +67,7 @@ public static class SyntheticDataset
         options.Validated();
         int total = options.TrainCount + options.TestCount;
         int size = options.ImageSize;
-        foreach (string sub in new[] { "images", "masks", "gaze/heatmap", "text" })
+        foreach (string sub in new[] { "images", "masks", "gaze/" + GazeBuild.HeatmapFolder, "gaze/" + GazeBuild.CrfFolder, "text" })
         {
             Directory.CreateDirectory(Path.Combine(root, sub));
         }
@@ -78,6 +79,7 @@ public static class SyntheticDataset
             OffTargetFraction = options.GazeOffTargetFraction,
         }.Validated();
         var heatmap = new HeatmapOptions(options.HeatmapSigma);
+        var crf = new DenseCrfOptions();
         long gazeSeed = unchecked(options.Seed * 1_000_003L + 17);
 
         var fixations = new IReadOnlyList<Fixation>[total];
@@ -88,10 +90,12 @@ public static class SyntheticDataset
             string id = IdOf(i);
             SyntheticScene scene = SyntheticScene.Render(id, size, options.Distractors, options.Seed);
             IReadOnlyList<Fixation> simulated = GazeSimulator.Simulate(id + ".png", scene.Mask, size, size, gaze, gazeSeed, scene.DistractorMask);
-            float[] soft = GazeHeatmap.Build(simulated, size, size, heatmap);
+            byte[] heat = GazeHeatmap.ToBytes(GazeHeatmap.Build(simulated, size, size, heatmap));
+            byte[] refined = GazeHeatmap.ToBytes(DenseCrf.Refine(ChannelMajor(scene.Rgb, size), 3, size, size, GazeHeatmap.FromBytes(heat), crf));
             ImageFile.WriteRgb8(Path.Combine(root, "images", id + ".png"), size, size, scene.Rgb);
             ImageFile.WriteGray8(Path.Combine(root, "masks", id + ".png"), size, size, scene.Mask);
-            ImageFile.WriteGray8(Path.Combine(root, "gaze", "heatmap", id + ".png"), size, size, GazeHeatmap.ToBytes(soft));
+            ImageFile.WriteGray8(Path.Combine(root, "gaze", GazeBuild.HeatmapFolder, id + ".png"), size, size, heat);
+            ImageFile.WriteGray8(Path.Combine(root, "gaze", GazeBuild.CrfFolder, id + ".png"), size, size, refined);
             fixations[i] = simulated;
             descriptions[i] = SyntheticScene.Corrupt(scene.Description, options.DescriptionCorruption, options.Seed);
             progress?.Report(new SyntheticProgress(Interlocked.Increment(ref done), total));
@@ -102,6 +106,19 @@ public static class SyntheticDataset
         File.WriteAllText(Path.Combine(root, "train.txt"), string.Concat(Enumerable.Range(0, options.TrainCount).Select(i => IdOf(i) + "\n")));
         File.WriteAllText(Path.Combine(root, "test.txt"), string.Concat(Enumerable.Range(options.TrainCount, options.TestCount).Select(i => IdOf(i) + "\n")));
         File.WriteAllText(Path.Combine(root, "synthetic.json"), JsonSerializer.Serialize(options, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    private static float[] ChannelMajor(byte[] rgb, int size)
+    {
+        int n = size * size;
+        var planes = new float[3 * n];
+        for (int i = 0; i < n; i++)
+        {
+            planes[i] = rgb[i * 3];
+            planes[n + i] = rgb[i * 3 + 1];
+            planes[2 * n + i] = rgb[i * 3 + 2];
+        }
+        return planes;
     }
 
     /// <summary>One JSON object per line with the keys the description reader expects.</summary>

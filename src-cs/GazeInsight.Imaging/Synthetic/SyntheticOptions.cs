@@ -12,7 +12,7 @@ public sealed record SyntheticOptions
 {
     /// <summary>Bumped whenever the generator's output for the same options changes, so that
     /// caches made by older code are not reused.</summary>
-    public const int GeneratorVersion = 1;
+    public const int GeneratorVersion = 2;
 
     /// <summary>Side of the square images, pixels (32..1024).</summary>
     public int ImageSize { get; init; } = 96;

@@ -103,7 +103,9 @@ internal sealed class SyntheticScene
         var placed = new List<(double X, double Y, double R)> { (cx, cy, lesion.MaxRadius) };
         for (int d = 0; d < distractors; d++)
         {
-            double r = rng.Uniform(0.06, 0.11) * size;
+            // Always smaller than the lesion, so that "smaller look-alike" in the remarks is true
+            // and size is one of the cues a model can learn.
+            double r = rng.Uniform(0.5, 0.85) * Math.Sqrt(a * b);
             for (int attempt = 0; attempt < 50; attempt++)
             {
                 double dx = rng.Uniform(r + 1, size - r - 1);

@@ -41,6 +41,8 @@ public sealed class SyntheticDatasetTests : IDisposable
             RasterImage image = ImageFile.Read(Path.Combine(root, "images", id + ".png"));
             RasterImage mask = ImageFile.Read(Path.Combine(root, "masks", id + ".png"));
             RasterImage heat = ImageFile.Read(Path.Combine(root, "gaze", "heatmap", id + ".png"));
+            RasterImage crf = ImageFile.Read(Path.Combine(root, "gaze", "crf_compat1", id + ".png"));
+            Assert.Equal((1, 48, 48), (crf.Channels, crf.Height, crf.Width));
             Assert.Equal((3, 48, 48), (image.Channels, image.Height, image.Width));
             Assert.Equal((1, 48, 48), (mask.Channels, mask.Height, mask.Width));
             Assert.Equal((1, 48, 48), (heat.Channels, heat.Height, heat.Width));
