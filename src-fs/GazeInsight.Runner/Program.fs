@@ -17,10 +17,12 @@ type RunnerArgs =
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<Eval.Args>
     | [<CliPrefix(CliPrefix.None); CustomCommandLine("bench-metrics")>] Bench_Metrics of ParseResults<Eval.BenchArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<Data.Args>
+    | [<CliPrefix(CliPrefix.None)>] Gaze of ParseResults<Gaze.Args>
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
+            | Gaze _ -> "gaze: build pseudo-mask maps from fixations, simulate fixations, annotation time, pseudo-mask benchmark."
             | Data _ -> "data sets and files: inspect FILE, check --data DIR --layout NAME, prepare-nci-isbi."
             | Sweep _ -> "run the cells of an experiment TOML that are not finished yet."
             | Table _ -> "rebuild the tables of an experiment from its stored results (no training)."
@@ -32,6 +34,7 @@ type RunnerArgs =
 let private dispatch (results: ParseResults<RunnerArgs>) =
     match results.GetSubCommand() with
     | Data args -> Data.run args
+    | Gaze args -> Gaze.run args
     | Sweep args -> Sweep.run args
     | Table args -> Table.run args
     | Status args -> Status.run args

@@ -1,3 +1,5 @@
+using GazeInsight.Imaging.Data;
+
 namespace GazeInsight.Imaging.Gaze;
 
 /// <summary>
@@ -177,6 +179,28 @@ public static class GazeSimulator
             startMs += duration + rng.Uniform(options.SaccadeMinMs, options.SaccadeMaxMs);
         }
         return fixations;
+    }
+
+    /// <summary>
+    /// Simulated fixations for every image of a data set (train then test order), named by the
+    /// image's file name, drawn from its true mask. For <c>runner gaze simulate</c>.
+    /// </summary>
+    public static IReadOnlyList<Fixation> SimulateDataset(SegmentationDataset dataset, GazeSimulationOptions options, long seed,
+        IProgress<GazeBuildProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        options.Validated();
+        var ids = dataset.TrainIds.Concat(dataset.TestIds).ToList();
+        var result = new IReadOnlyList<Fixation>[ids.Count];
+        int done = 0;
+        Parallel.For(0, ids.Count, k =>
+        {
+            SegmentationSample sample = dataset.Load(ids[k]);
+            string name = Path.GetFileName(dataset.ImagePath(ids[k]));
+            result[k] = Simulate(name, sample.Mask, sample.Image.Width, sample.Image.Height, options, seed);
+            progress?.Report(new GazeBuildProgress(Interlocked.Increment(ref done), ids.Count));
+        });
+        return result.SelectMany(f => f).ToList();
     }
 
     private static double Angle(int index, int width, double cx, double cy) =>
