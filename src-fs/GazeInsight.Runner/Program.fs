@@ -18,6 +18,7 @@ type RunnerArgs =
     | [<CliPrefix(CliPrefix.None); CustomCommandLine("bench-metrics")>] Bench_Metrics of ParseResults<Eval.BenchArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<Data.Args>
     | [<CliPrefix(CliPrefix.None)>] Gaze of ParseResults<Gaze.Args>
+    | [<CliPrefix(CliPrefix.None)>] Text of ParseResults<Text.Args>
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -30,6 +31,7 @@ type RunnerArgs =
             | Cell _ -> "run one cell from its folder (used by sweep's child processes)."
             | Eval _ -> "Dice, IoU, HD, HD95, ASD, ASSD, MASD of predicted masks against ground truth (per-case CSV)."
             | Bench_Metrics _ -> "time the surface-distance metrics on random 2D and 3D masks, and against brute force."
+            | Text _ -> "lesion descriptions (VLM), text embeddings, encoder checks."
 
 let private dispatch (results: ParseResults<RunnerArgs>) =
     match results.GetSubCommand() with
@@ -41,6 +43,7 @@ let private dispatch (results: ParseResults<RunnerArgs>) =
     | Cell args -> Cell.run args
     | Eval args -> Eval.run args
     | Bench_Metrics args -> Eval.runBench args
+    | Text args -> Text.run args
 // -- and one dispatch line per command here --
 
 [<EntryPoint>]

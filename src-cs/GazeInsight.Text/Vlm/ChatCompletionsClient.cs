@@ -120,7 +120,7 @@ public sealed class ChatCompletionsClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return new ChatOutcome(ChatOutcomeKind.Unreachable, null, $"cannot reach {CompletionsUrl}: {OneLine(e.Message)}");
+            return new ChatOutcome(ChatOutcomeKind.Unreachable, null, $"cannot connect: {OneLine(e.Message)}");
         }
     }
 

@@ -118,7 +118,7 @@ let private similarity (args: ParseResults<SimilarityArgs>) =
     | [ a; b ] ->
         withEncoder (args.GetResult(SimilarityArgs.Encoder, defaultValue = MiniLmEncoder.EncoderName)) (fun encoder ->
             let e = encoder.Encode [| a; b |]
-            printfn "%.4f" (EncodedText.Cosine(ReadOnlySpan e[0].Pooled, ReadOnlySpan e[1].Pooled))
+            printfn "%.6f" (EncodedText.Cosine(ReadOnlySpan e[0].Pooled, ReadOnlySpan e[1].Pooled))
             Cli.Exit.Ok)
     | s -> usage $"similarity takes exactly two sentences, got {s.Length}"
 
@@ -137,15 +137,16 @@ let private bench (args: ParseResults<BenchArgs>) =
                 Environment.ProcessorCount
                 count
 
-            printfn "%6s %14s %14s %12s" "batch" "sentences/s" "ms/sentence" "mean tokens"
+            printfn "%6s %14s %14s %18s %12s" "batch" "sentences/s" "ms/sentence" "cpu ms/sentence" "mean tokens"
 
             let report =
                 Report<ThroughputResult>(fun r ->
                     printfn
-                        "%6d %14.1f %14.2f %12.1f"
+                        "%6d %14.1f %14.2f %18.2f %12.1f"
                         r.BatchSize
                         r.SentencesPerSecond
                         (1000.0 / r.SentencesPerSecond)
+                        (1000.0 * r.CpuSeconds / float r.Sentences)
                         r.MeanTokens)
 
             EncoderBenchmark.Run(encoder, List.toArray sizes, count, report) |> ignore
@@ -174,13 +175,18 @@ let private embed (args: ParseResults<EmbedArgs>) =
 
                 let s = EmbeddingPass.Run(data, encoder, options, report)
 
+                let shape =
+                    if s.Written > 0 then
+                        $"written (L, D) files: D = {s.Dimension}, longest L = {s.MaxLength}; "
+                    else
+                        ""
+
                 printfn
-                    "%d descriptions: %d embedded, %d up to date; D = %d, longest L = %d; %s"
+                    "%d descriptions: %d embedded, %d up to date; %s%s"
                     s.Descriptions
                     s.Written
                     s.UpToDate
-                    s.Dimension
-                    s.MaxLength
+                    shape
                     (Path.Combine(data, EmbeddingStore.FolderName))
 
                 if s.ForeignIds.Count > 0 then
@@ -205,14 +211,17 @@ let private describe (args: ParseResults<DescribeArgs>) =
     // The key is only ever handed to the HTTP client; it is never printed or stored.
     let key = Environment.GetEnvironmentVariable keyVariable
 
-    match Uri.TryCreate(endpoint, UriKind.Absolute), parseFormat (args.GetResult(DescribeArgs.Response_Format, defaultValue = "json-schema")) with
-    | (false, _), _ -> usage $"--endpoint: '{endpoint}' is not an absolute URL"
+    let parsedUri =
+        match Uri.TryCreate(endpoint, UriKind.Absolute) with
+        | true, NonNull uri when uri.Scheme = "http" || uri.Scheme = "https" -> Some uri
+        | _ -> None
+
+    match parsedUri, parseFormat (args.GetResult(DescribeArgs.Response_Format, defaultValue = "json-schema")) with
+    | None, _ -> usage $"--endpoint: '{endpoint}' is not an absolute http(s) URL"
     | _, Error message -> usage message
-    | (true, uri), Ok format when uri.Scheme <> "http" && uri.Scheme <> "https" ->
-        usage $"--endpoint: '{endpoint}' is not an http(s) URL"
-    | (true, uri), Ok format when String.IsNullOrEmpty key && args.Contains DescribeArgs.Api_Key_Env ->
+    | Some _, Ok _ when String.IsNullOrEmpty key && args.Contains DescribeArgs.Api_Key_Env ->
         usage $"--api-key-env: environment variable {keyVariable} is not set"
-    | (true, uri), Ok format ->
+    | Some uri, Ok format ->
         requireFolder data (fun () ->
             if String.IsNullOrEmpty key then
                 eprintfn "note: %s is not set; requests carry no API key" keyVariable

@@ -238,7 +238,7 @@ public sealed class DescribePassTests : IDisposable
 
         var e = await Assert.ThrowsAsync<InvalidInputException>(() => DescribePass.RunAsync(_root.Path, Options(new Uri($"http://127.0.0.1:{port}/v1"))));
 
-        Assert.Contains("cannot reach", e.Message);
+        Assert.Contains("/chat/completions: cannot connect: ", e.Message);
     }
 
     [Fact]
