@@ -5,9 +5,9 @@ public sealed record EmbedOptions
 {
     /// <summary>
     /// Texts per forward pass. Texts are sorted by token count first so that a batch pads little;
-    /// 16 is where throughput stops rising on 2 cores (see docs/text.md).
+    /// 32 had the lowest CPU time per sentence on 2 cores (docs/text.md, "Throughput").
     /// </summary>
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = 32;
 
     /// <summary>Replace <c>.npy</c> files that the manifest does not know (for example the authors' files).</summary>
     public bool OverwriteForeign { get; init; }

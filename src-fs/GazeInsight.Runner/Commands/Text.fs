@@ -50,7 +50,7 @@ type EmbedArgs =
             match this with
             | Data _ -> "data root with text/descriptions.jsonl; writes embeddings/<id>.npy and embeddings/manifest.json."
             | Encoder _ -> "text encoder (default minilm)."
-            | Batch_Size _ -> "texts per forward pass (default 16; texts are grouped by length)."
+            | Batch_Size _ -> "texts per forward pass (default 32; texts are grouped by length)."
             | Overwrite_Foreign -> "also replace .npy files the manifest does not know (e.g. the authors' RoBERTa files)."
 
 type SimilarityArgs =
