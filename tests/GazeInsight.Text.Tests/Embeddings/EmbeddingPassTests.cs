@@ -8,7 +8,8 @@ using GazeInsight.Text.Tests.Encoders;
 
 namespace GazeInsight.Text.Tests.Embeddings;
 
-public sealed class EmbeddingPassTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixture>, IDisposable
+[Collection(MiniLmCollection.Name)]
+public sealed class EmbeddingPassTests(MiniLmFixture fixture) : IDisposable
 {
     private readonly TempDir _root = new();
 

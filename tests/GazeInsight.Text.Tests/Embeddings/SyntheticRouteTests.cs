@@ -7,7 +7,8 @@ using GazeInsight.Text.Tests.Encoders;
 namespace GazeInsight.Text.Tests.Embeddings;
 
 /// <summary>The synthetic generator's descriptions go through the same embed pass and loader as real data.</summary>
-public sealed class SyntheticRouteTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixture>, IDisposable
+[Collection(MiniLmCollection.Name)]
+public sealed class SyntheticRouteTests(MiniLmFixture fixture) : IDisposable
 {
     private readonly TempDir _root = new();
 

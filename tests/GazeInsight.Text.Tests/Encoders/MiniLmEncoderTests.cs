@@ -3,7 +3,8 @@ using GazeInsight.Text.Encoders;
 
 namespace GazeInsight.Text.Tests.Encoders;
 
-public sealed class MiniLmEncoderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixture>
+[Collection(MiniLmCollection.Name)]
+public sealed class MiniLmEncoderTests(MiniLmFixture fixture)
 {
     private readonly MiniLmEncoder _encoder = fixture.Encoder;
 
