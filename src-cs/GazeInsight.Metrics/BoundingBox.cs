@@ -16,20 +16,12 @@ internal static class BoundingBox
         bool any = false;
         for (int start = 0; start < a.Length; start += last)
         {
-            int first = -1, final = -1;
-            for (int q = 0; q < last; q++)
-            {
-                if ((a[start + q] | b[start + q]) != 0)
-                {
-                    if (first < 0)
-                    {
-                        first = q;
-                    }
-
-                    final = q;
-                }
-            }
-
+            // Vectorised searches: most rows of a typical mask are empty.
+            var ra = a.AsSpan(start, last);
+            var rb = b.AsSpan(start, last);
+            int fa = ra.IndexOfAnyExcept((byte)0), fb = rb.IndexOfAnyExcept((byte)0);
+            int first = fa < 0 ? fb : fb < 0 ? fa : Math.Min(fa, fb);
+            int final = Math.Max(ra.LastIndexOfAnyExcept((byte)0), rb.LastIndexOfAnyExcept((byte)0));
             if (first >= 0)
             {
                 any = true;

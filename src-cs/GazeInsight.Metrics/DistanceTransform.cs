@@ -28,7 +28,15 @@ public static class DistanceTransform
 
     /// <summary>As <see cref="SquaredEuclidean(ReadOnlySpan{byte}, ReadOnlySpan{int}, ReadOnlySpan{double})"/>, into a caller's buffer of the same length.</summary>
     /// <exception cref="ArgumentException">Inconsistent lengths.</exception>
-    public static void SquaredEuclidean(ReadOnlySpan<byte> features, ReadOnlySpan<int> shape, ReadOnlySpan<double> spacing, Span<double> output)
+    public static void SquaredEuclidean(ReadOnlySpan<byte> features, ReadOnlySpan<int> shape, ReadOnlySpan<double> spacing, Span<double> output) =>
+        SquaredEuclidean(features, shape, spacing, output, ReadOnlySpan<byte>.Empty);
+
+    /// <summary>
+    /// As above, but only the voxels where <paramref name="queries"/> is nonzero are guaranteed
+    /// (empty span = all): rows of the last axis without a query skip the final pass.
+    /// </summary>
+    internal static void SquaredEuclidean(
+        ReadOnlySpan<byte> features, ReadOnlySpan<int> shape, ReadOnlySpan<double> spacing, Span<double> output, ReadOnlySpan<byte> queries)
     {
         if (shape.Length == 0 || spacing.Length != shape.Length)
         {
@@ -65,7 +73,8 @@ public static class DistanceTransform
                 inner *= shape[b];
             }
 
-            EnvelopeAlong(output, shape[axis], inner, spacing[axis] * spacing[axis], envelope);
+            bool last = axis == shape.Length - 1;
+            EnvelopeAlong(output, shape[axis], inner, spacing[axis] * spacing[axis], envelope, last ? queries : default);
         }
     }
 
@@ -120,13 +129,19 @@ public static class DistanceTransform
         }
     }
 
-    private static void EnvelopeAlong(Span<double> d, int n, int stride, double w2, Envelope e)
+    private static void EnvelopeAlong(Span<double> d, int n, int stride, double w2, Envelope e, ReadOnlySpan<byte> queries)
     {
         int block = n * stride;
         for (int start = 0; start < d.Length; start += block)
         {
             if (stride == 1)
             {
+                if (!queries.IsEmpty && queries.Slice(start, n).IndexOfAnyExcept((byte)0) < 0)
+                {
+                    // Nobody reads this row: leave it half-transformed.
+                    continue;
+                }
+
                 var line = d.Slice(start, n);
                 line.CopyTo(e.F);
                 e.Transform(n, w2, line);

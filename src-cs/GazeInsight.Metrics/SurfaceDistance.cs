@@ -170,7 +170,7 @@ public static class SurfaceDistance
             return result;
         }
 
-        DistanceTransform.SquaredEuclidean(to, shape, spacing, squared);
+        DistanceTransform.SquaredEuclidean(to, shape, spacing, squared, from);
         int k = 0;
         for (int i = 0; i < from.Length; i++)
         {
