@@ -1,6 +1,7 @@
 using GazeInsight.Imaging.Data;
 using GazeInsight.Imaging.Gaze;
 using GazeInsight.Imaging.IO;
+using GazeInsight.Imaging.Tests.IO;
 
 namespace GazeInsight.Imaging.Tests.Gaze;
 
@@ -81,5 +82,42 @@ public sealed class GazeBuildTests : IDisposable
         Assert.Contains(report.Problems, p => p.StartsWith(csv + ":line 5: CURRENT_FIX_Y -0.5", StringComparison.Ordinal));
         Assert.Contains(report.Problems, p => p.StartsWith(csv + ":line 3: image 'zz.jpg'", StringComparison.Ordinal));
         Assert.Contains(report.Problems, p => p.StartsWith(csv + ":line 4: IMAGE_HEIGHT x IMAGE_WIDTH 60x80 differs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_nci_isbi_like_folder_matches_jpg_names_to_dicom_slices()
+    {
+        string root = Path.Combine(_root, "nci");
+        Directory.CreateDirectory(Path.Combine(root, "images"));
+        Directory.CreateDirectory(Path.Combine(root, "masks"));
+        foreach (string id in new[] { "Case00_3", "Case01_5" })
+        {
+            // Raw 16-bit MRI values far outside 0..255: the CRF sees them min-max scaled.
+            var words = new ushort[W * H];
+            var mask = new byte[W * H];
+            for (int i = 0; i < words.Length; i++)
+            {
+                int x = i % W, y = i / W;
+                bool inside = (x - 20) * (x - 20) + (y - 15) * (y - 15) < 49;
+                words[i] = inside ? (ushort)3000 : (ushort)800;
+                mask[i] = inside ? (byte)255 : (byte)0;
+            }
+            byte[] dcm = new DicomBuilder("1.2.840.10008.1.2.1").Str(0x00080060, "CS", "MR").Image(H, W, 16, 16, 15, 0).Pixels16(words).Build();
+            File.WriteAllBytes(Path.Combine(root, "images", id + ".dcm"), dcm);
+            ImageFile.WriteGray8(Path.Combine(root, "masks", id + ".png"), W, H, mask);
+        }
+        File.WriteAllText(Path.Combine(root, "train.txt"), "Case00_3\n");
+        File.WriteAllText(Path.Combine(root, "test.txt"), "Case01_5\n");
+        string csv = Path.Combine(root, "gaze.csv");
+        File.WriteAllText(csv, "IMAGE,CURRENT_FIX_INDEX,CURRENT_FIX_X,CURRENT_FIX_Y,CURRENT_FIX_DURATION,CURRENT_FIX_PUPIL,CURRENT_FIX_START,IMAGE_HEIGHT,IMAGE_WIDTH\n"
+            + "Case00_3.jpg,1,0.5,0.5,400,1,0,30,40\n"
+            + "Case01_5.jpg,1,0.5,0.5,400,1,0,30,40\n");
+
+        GazeBuildReport report = GazeBuild.Run(root, "nci-isbi", csv, HeatmapOptions.Prostate, new DenseCrfOptions { SpatialStd = 10 });
+        Assert.Equal(2, report.ImagesBuilt);
+        Assert.Empty(report.Problems);
+        float[] crf = SegmentationDataset.Open(root, "nci-isbi", "crf_compat1").Load("Case01_5").GazeMap!;
+        Assert.True(crf[15 * W + 20] > 0.5f);
+        Assert.True(crf[0] < 0.5f);
     }
 }
