@@ -1,4 +1,5 @@
 using GazeInsight.Imaging.Data;
+using GazeInsight.Text.Embeddings;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,12 +9,14 @@ namespace GazeInsight.Torch.Data;
 /// One split of a data set, decoded once, normalised and resized to the training size, and held
 /// as device tensors (the preprocessed cache: later epochs never decode files again).
 /// <para>Images [N, C, S, S] float32; Masks [N, 1, S, S] float32 0/1 (nearest);
-/// Gaze [N, 1, S, S] float32 soft map in [0,1] (bilinear), or null without gaze.</para>
+/// Gaze [N, 1, S, S] float32 soft map in [0,1] (bilinear), or null without gaze;
+/// Text: the ids' text embeddings, or null when the method reads no text.</para>
 /// </summary>
 public sealed class PreparedSplit : IDisposable
 {
-    private PreparedSplit(IReadOnlyList<string> ids, Tensor images, Tensor masks, Tensor? gaze, IReadOnlyList<NativeMask> nativeMasks)
+    private PreparedSplit(IReadOnlyList<string> ids, Tensor images, Tensor masks, Tensor? gaze, IReadOnlyList<NativeMask> nativeMasks, PreparedText? text)
     {
+        Text = text;
         Ids = ids;
         Images = images;
         Masks = masks;
@@ -26,12 +29,15 @@ public sealed class PreparedSplit : IDisposable
     public Tensor Masks { get; }
     public Tensor? Gaze { get; }
     public IReadOnlyList<NativeMask> NativeMasks { get; }
+    public PreparedText? Text { get; }
     public int Count => Ids.Count;
     public long Channels => Images.shape[1];
 
     /// <summary>Loads the samples in parallel (file decoding) and builds the tensors.</summary>
     /// <param name="requireGaze">Fail with the sample's id when a gaze map is missing.</param>
-    public static PreparedSplit Load(SegmentationDataset dataset, IReadOnlyList<string> ids, int size, Device device, bool requireGaze)
+    /// <param name="text">Where to read text embeddings from, or null for none.</param>
+    public static PreparedSplit Load(SegmentationDataset dataset, IReadOnlyList<string> ids, int size, Device device, bool requireGaze,
+        EmbeddingStore? text = null)
     {
         if (ids.Count == 0) throw new ArgumentException("cannot prepare an empty split");
         var samples = new SegmentationSample[ids.Count];
@@ -65,7 +71,8 @@ public sealed class PreparedSplit : IDisposable
             cat(images, 0).to(device).MoveToOuterDisposeScope(),
             cat(masks, 0).to(device).MoveToOuterDisposeScope(),
             withGaze ? cat(gaze, 0).to(device).MoveToOuterDisposeScope() : null,
-            native);
+            native,
+            text is null ? null : PreparedText.Load(text, ids, device));
         return result;
     }
 
@@ -82,5 +89,6 @@ public sealed class PreparedSplit : IDisposable
         Images.Dispose();
         Masks.Dispose();
         Gaze?.Dispose();
+        Text?.Dispose();
     }
 }

@@ -12,6 +12,9 @@ public interface ISegmentationMethod : IDisposable
     /// <summary>Outputs it can predict with, e.g. ["model"] or ["teacher", "student", "average"].</summary>
     IReadOnlyList<string> Outputs { get; }
 
+    /// <summary>Whether the method reads text embeddings (Batch.Text), so every image needs one.</summary>
+    bool UsesText => false;
+
     /// <summary>
     /// One optimisation step at <paramref name="iteration"/> (0-based). Returns the total loss as
     /// a detached 0-d tensor left on the device, so the loop reads it only when it logs.

@@ -30,7 +30,9 @@ public sealed class BatchSampler
     public int IterationsPerEpoch => _count / _batchSize;
 
     /// <summary>Builds the batch of <paramref name="iteration"/> in the caller's dispose scope.</summary>
-    public Batch Draw(int iteration, Tensor images, Tensor masks, Tensor? gaze, Tensor? text)
+    /// <param name="text">[N, L, D] embeddings or null.</param>
+    /// <param name="textValid">[N, L] real-token mask or null.</param>
+    public Batch Draw(int iteration, Tensor images, Tensor masks, Tensor? gaze, Tensor? text, Tensor? textValid = null)
     {
         var epoch = iteration / IterationsPerEpoch;
         var position = iteration % IterationsPerEpoch;
@@ -42,6 +44,7 @@ public sealed class BatchSampler
         var m = masks.index_select(0, indices);
         var g = gaze?.index_select(0, indices);
         var t = text?.index_select(0, indices);
+        var tv = textValid?.index_select(0, indices);
         if (_flips)
         {
             using var flipGenerator = new Generator((ulong)Mix(_seed, iteration, 0xf11b));
@@ -49,7 +52,7 @@ public sealed class BatchSampler
             (x, m, g) = Flip(draws[0], dim: 2, x, m, g);  // vertical
             (x, m, g) = Flip(draws[1], dim: 3, x, m, g);  // horizontal
         }
-        return new Batch(x, m, g, t);
+        return new Batch(x, m, g, t) { TextValid = tv };
     }
 
     private static (Tensor, Tensor, Tensor?) Flip(Tensor which, int dim, Tensor x, Tensor m, Tensor? g)

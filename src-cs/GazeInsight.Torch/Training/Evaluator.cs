@@ -12,7 +12,7 @@ namespace GazeInsight.Torch.Training;
 /// </summary>
 public static class Evaluator
 {
-    public static IReadOnlyList<CaseMetrics> Evaluate(ISegmentationMethod method, string output, PreparedSplit split, Tensor? text, int batchSize)
+    public static IReadOnlyList<CaseMetrics> Evaluate(ISegmentationMethod method, string output, PreparedSplit split, int batchSize)
     {
         var results = new CaseMetrics[split.Count];
         method.SetTraining(false);
@@ -27,7 +27,10 @@ public static class Evaluator
                     split.Images.narrow(0, start, length),
                     split.Masks.narrow(0, start, length),
                     split.Gaze?.narrow(0, start, length),
-                    text?.narrow(0, start, length));
+                    split.Text?.Values.narrow(0, start, length))
+                {
+                    TextValid = split.Text?.Valid.narrow(0, start, length),
+                };
                 var logits = method.Predict(batch, output);
                 for (var i = 0; i < length; i++)
                 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GazeInsight.Imaging.Data;
+using GazeInsight.Text.Embeddings;
 using GazeInsight.Torch.Backend;
 using GazeInsight.Torch.Data;
 using GazeInsight.Torch.Methods;
@@ -29,11 +30,13 @@ public static class ExperimentRunner
         var dataset = SegmentationDataset.Open(request.DataRoot, request.Layout, request.GazeMap);
         var (trainIds, validationIds) = dataset.SplitValidation(request.ValidationFraction, seed: 0);
         var needsGaze = MethodFactory.NeedsGaze(request.Method);
-        using var train = PreparedSplit.Load(dataset, trainIds, request.ImageSize, device, requireGaze: needsGaze);
-        using var validation = PreparedSplit.Load(dataset, validationIds, request.ImageSize, device, requireGaze: false);
-        using var test = PreparedSplit.Load(dataset, dataset.TestIds, request.ImageSize, device, requireGaze: false);
-
-        using var method = MethodFactory.Create(request.Method, (int)train.Channels, request, device);
+        var inChannels = dataset.Modality == Modality.Rgb ? 3 : 1;
+        using var method = MethodFactory.Create(request.Method, inChannels, request, device);
+        // the teacher reads text at test time too (method.md §3): every split needs embeddings
+        var text = method.UsesText ? new EmbeddingStore(request.DataRoot) : null;
+        using var train = PreparedSplit.Load(dataset, trainIds, request.ImageSize, device, requireGaze: needsGaze, text);
+        using var validation = PreparedSplit.Load(dataset, validationIds, request.ImageSize, device, requireGaze: false, text);
+        using var test = PreparedSplit.Load(dataset, dataset.TestIds, request.ImageSize, device, requireGaze: false, text);
         var sampler = new BatchSampler(train.Count, request.BatchSize, request.Seed, request.RandomFlips);
         var schedule = new LearningRateSchedule(request.Optimizer.LearningRate, request.Optimizer.MinLearningRate,
             sampler.IterationsPerEpoch, request.Iterations);
@@ -58,7 +61,7 @@ public static class ExperimentRunner
                 method.SetLearningRate(learningRate);
                 using (var scope = NewDisposeScope())
                 {
-                    var batch = sampler.Draw(iteration, train.Images, train.Masks, train.Gaze, text: null);
+                    var batch = sampler.Draw(iteration, train.Images, train.Masks, train.Gaze, train.Text?.Values, train.Text?.Valid);
                     lossSum.add_(method.TrainStep(batch, iteration));
                     lossCount++;
                 }
@@ -79,7 +82,7 @@ public static class ExperimentRunner
                 }
                 if (!evaluate) continue;
 
-                var score = MeanDice(Evaluator.Evaluate(method, method.Outputs[0], validation, text: null, request.BatchSize));
+                var score = MeanDice(Evaluator.Evaluate(method, method.Outputs[0], validation, request.BatchSize));
                 events.add_scalar($"validation/{request.SelectBy}", (float)score, done);
                 curve.Add(new CurvePoint(done, lastLoss, learningRate, score));
                 var isBest = score > state.BestScore;
@@ -96,12 +99,12 @@ public static class ExperimentRunner
 
         var evaluations = new List<EvaluationResult>();
         foreach (var output in method.Outputs)
-            evaluations.Add(new EvaluationResult(output, "last", Evaluator.Evaluate(method, output, test, text: null, request.BatchSize)));
+            evaluations.Add(new EvaluationResult(output, "last", Evaluator.Evaluate(method, output, test, request.BatchSize)));
         if (checkpoints.HasBest)
         {
             checkpoints.LoadBest(method);
             foreach (var output in method.Outputs)
-                evaluations.Add(new EvaluationResult(output, "best", Evaluator.Evaluate(method, output, test, text: null, request.BatchSize)));
+                evaluations.Add(new EvaluationResult(output, "best", Evaluator.Evaluate(method, output, test, request.BatchSize)));
         }
 
         return new ExperimentReport
