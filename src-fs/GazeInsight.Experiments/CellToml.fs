@@ -8,7 +8,7 @@ open GazeInsight.Experiments.Toml
 open GazeInsight.Experiments.Fields
 
 /// Layout names the data readers understand (method.md §8; "generic" is the synthetic one).
-let layouts = [ "generic"; "kvasir"; "prostate"; "isic" ]
+let layouts = [ "generic"; "kvasir"; "nci-isbi"; "isic" ]
 
 /// Sections of a cell document (plus `seed`).
 let sections = [ "data"; "model"; "method"; "optimizer"; "train"; "evaluation" ]

@@ -92,7 +92,9 @@ type Variant =
     { Name: string
       Description: string
       /// The variant's table of overrides, merged over the base.
-      Overrides: Toml.Node }
+      Overrides: Toml.Node
+      /// Where it was declared (None for the implicit "base" variant).
+      Pos: Toml.Pos option }
 
 /// One cartesian axis of a sensitivity study: a dotted key and its values.
 type Axis =

@@ -20,6 +20,8 @@ type Outcome =
     /// Another runner holds the cell's lock.
     | Busy
 
+let private experimentDirOf (cellDir: string) = Toml.dirOf (Path.TrimEndingDirectorySeparator cellDir)
+
 let private oneLine (s: string) =
     s.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ').Trim()
 
@@ -68,10 +70,10 @@ let executeCell (engine: Engine) (dir: string) (progress: IProgress<Progress>) (
                             { new IProgress<Progress> with
                                 member _.Report p =
                                     progress.Report p
-                                    // status from elsewhere reads progress.json: refresh it about once a second
+                                    // status from elsewhere reads progress.json: refresh it twice a second
                                     let t = sw.Elapsed.TotalSeconds
 
-                                    if t - lastWrite >= 1.0 || p.Iteration = p.Iterations then
+                                    if t - lastWrite >= 0.5 || p.Iteration = p.Iterations then
                                         lastWrite <- t
                                         Store.writeProgress dir p t }
 
@@ -79,6 +81,9 @@ let executeCell (engine: Engine) (dir: string) (progress: IProgress<Progress>) (
                             let result = engine cfg runtime dir relay ct
                             let cellForJson = { cell with Variant = "" }
                             Store.writeResult dir cellForJson result
+                            // Logged by the process that wrote the results, right after the
+                            // rename, so that a kill of the sweep cannot separate the two.
+                            Store.appendEvent (experimentDirOf dir) $"finished {id} seed {cfg.Seed} in {sw.Elapsed.TotalSeconds:F1} s"
                             Store.appendLog dir $"finished in {sw.Elapsed.TotalSeconds:F1} s"
                             Succeeded
                         with
@@ -153,7 +158,6 @@ let sweep
                 match outcome with
                 | Succeeded ->
                     Interlocked.Increment finished |> ignore
-                    Store.appendEvent expDir $"finished {cell.Id} {cell.Row} seed {cell.Seed} in {sw.Elapsed.TotalSeconds:F1} s"
                     emit (Finished(cell, sw.Elapsed.TotalSeconds))
                 | Failed reason ->
                     failed.Add((order[cell.Id], cell, reason))

@@ -36,7 +36,9 @@ let fail (s: Scope) (pos: Pos option) (path: string) (message: string) =
     if not (s.Errors.Contains e) then
         s.Errors.Add e
 
-let private levenshtein (a: string) (b: string) =
+/// Edit distance counting a swap of two neighbours as one edit (optimal string alignment),
+/// so that "trian" is one edit from "train".
+let private distance (a: string) (b: string) =
     let d = Array2D.zeroCreate (a.Length + 1) (b.Length + 1)
 
     for i in 0 .. a.Length do
@@ -50,18 +52,29 @@ let private levenshtein (a: string) (b: string) =
             let cost = if a[i - 1] = b[j - 1] then 0 else 1
             d[i, j] <- min (min (d[i - 1, j] + 1) (d[i, j - 1] + 1)) (d[i - 1, j - 1] + cost)
 
+            if i > 1 && j > 1 && a[i - 1] = b[j - 2] && a[i - 2] = b[j - 1] then
+                d[i, j] <- min d[i, j] (d[i - 2, j - 2] + 1)
+
     d[a.Length, b.Length]
 
-/// The closest candidate within a third of the word's length (at least 1, at most 3 edits).
+/// The closest candidate within a third of the word's length (at least 1, at most 3 edits),
+/// else a candidate the word is a prefix of ("batch" -> "batch_size").
 let suggest (word: string) (candidates: string seq) =
-    let limit = max 1 (min 3 (word.Length / 3))
+    let w = word.ToLowerInvariant()
+    let limit = max 1 (min 3 (w.Length / 3))
 
-    candidates
-    |> Seq.map (fun c -> c, levenshtein (word.ToLowerInvariant()) (c.ToLowerInvariant()))
-    |> Seq.filter (fun (_, d) -> d <= limit)
-    |> Seq.sortBy snd
-    |> Seq.tryHead
-    |> Option.map fst
+    let near =
+        candidates
+        |> Seq.map (fun c -> c, distance w (c.ToLowerInvariant()))
+        |> Seq.filter (fun (_, d) -> d <= limit)
+        |> Seq.sortBy snd
+        |> Seq.tryHead
+        |> Option.map fst
+
+    match near with
+    | Some _ -> near
+    | None when w.Length >= 3 -> candidates |> Seq.tryFind (fun c -> c.ToLowerInvariant().StartsWith w)
+    | None -> None
 
 /// Reports every key of a table that is not allowed.
 let checkKeys (s: Scope) (path: string) (n: Node) (allowed: string list) =

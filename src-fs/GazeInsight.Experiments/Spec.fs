@@ -118,7 +118,8 @@ let private readVariants (s: Scope) (doc: Node) : Variant list =
     | None ->
         [ { Name = "base"
             Description = ""
-            Overrides = node (Tab []) } ]
+            Overrides = node (Tab [])
+            Pos = None } ]
     | Some vn ->
         match vn.Value with
         | Arr items ->
@@ -138,7 +139,8 @@ let private readVariants (s: Scope) (doc: Node) : Variant list =
                         |> Option.map (fun name ->
                             { Name = name
                               Description = desc
-                              Overrides = t |> without "name" |> without "description" }))
+                              Overrides = t |> without "name" |> without "description"
+                              Pos = item.Pos }))
                 |> List.choose id
 
             let seen = Collections.Generic.HashSet<string>()
@@ -360,12 +362,15 @@ let load (read: FileReader) (options: LoadOptions) (file: string) : Result<Exper
                                 Canonical = text }
                   | None -> () ]
 
-        // Two rows that compute the same thing would share results silently: say so.
-        for _, group in cells |> List.groupBy _.Id do
-            match group with
-            | a :: b :: _ when a.Row <> b.Row ->
-                fail s None "variant" $"rows \"{a.Row}\" and \"{b.Row}\" resolve to the same configuration (cell {a.Id})"
-            | _ -> ()
+        // Two rows that compute the same thing would share results silently: say so (only on
+        // an otherwise valid spec, where it is not a knock-on effect of another mistake).
+        if s.Errors.Count = 0 then
+            for _, group in cells |> List.groupBy _.Id do
+                match group with
+                | a :: b :: _ when a.Row <> b.Row ->
+                    let pos = variants |> List.tryFind (fun v -> v.Name = b.Variant) |> Option.bind _.Pos
+                    fail s pos "variant" $"rows \"{a.Row}\" and \"{b.Row}\" resolve to the same configuration (cell {a.Id})"
+                | _ -> ()
 
         if s.Errors.Count > 0 then
             Error(List.ofSeq s.Errors)

@@ -67,11 +67,12 @@ let dirOf (path: string) =
     | null -> System.IO.Path.GetFullPath path
     | d -> d
 
+// Tomlyn's TextPosition is 0-based; editors and our messages count from 1.
 let private posOf (file: string) (span: SourceSpan) =
     Some
         { File = file
-          Line = span.Start.Line
-          Column = span.Start.Column }
+          Line = span.Start.Line + 1
+          Column = span.Start.Column + 1 }
 
 let private keyParts (key: KeySyntax) =
     let part (k: BareKeyOrStringValueSyntax | null) =
@@ -173,6 +174,7 @@ and private insertKeyValue (file: string) (b: Builder) (kv: KeyValueSyntax) : Re
 let parse (file: string) (text: string) : Result<Node, SpecError list> =
     let doc = Tomlyn.Parsing.SyntaxParser.Parse(text, file, true)
 
+    // One syntax error per line: after the first, the parser's recovery mostly reports echoes.
     let syntaxErrors =
         [ for d in doc.Diagnostics do
               if d.Kind = DiagnosticMessageKind.Error then
@@ -182,7 +184,8 @@ let parse (file: string) (text: string) : Result<Node, SpecError list> =
                   { Pos = posOf file d.Span
                     File = file
                     Path = ""
-                    Message = "TOML syntax: " + msg } ]
+                    Message = "TOML syntax: " + msg.Trim() } ]
+        |> List.distinctBy (fun e -> e.Pos |> Option.map _.Line)
 
     if not syntaxErrors.IsEmpty then
         Error syntaxErrors

@@ -33,7 +33,9 @@ type Args =
 let private dryRun (spec: ExperimentSpec) =
     let baseDir = Toml.dirOf spec.File
     let reference = Plan.reference spec
-    printfn "%s: %d cells (%d seeds x %d variants%s)" spec.Name spec.Cells.Length spec.Seeds.Length spec.Variants.Length
+    let plural n word = if n = 1 then $"{n} {word}" else $"{n} {word}s"
+
+    printfn "%s: %s (%s x %s%s)" spec.Name (plural spec.Cells.Length "cell") (plural spec.Seeds.Length "seed") (plural spec.Variants.Length "variant")
         (spec.Axes |> List.map (fun a -> $" x {a.Values.Length} {a.Key}") |> String.concat "")
 
     for c in spec.Cells do
@@ -47,6 +49,17 @@ let private dryRun (spec: ExperimentSpec) =
             else String.Join(", ", diffs |> List.map (fun (k, v) -> $"{k}={v}"))
 
         printfn "  %s  %-28s seed %-3d %s" c.Id c.Row c.Seed shown
+
+    let missing =
+        spec.Cells
+        |> List.choose (fun c ->
+            match c.Config.Data.Source with
+            | Folder(root, _) when not (IO.Directory.Exists root) -> Some root
+            | _ -> None)
+        |> List.distinct
+
+    for root in missing do
+        printfn "note: data folder not found: %s (a sweep needs it)" root
 
 /// The cache folder: --cache, else $GAZEINSIGHT_CACHE, else .cache at the repository root
 /// (the folder above the experiment holding GazeInsight.sln), else .cache here.

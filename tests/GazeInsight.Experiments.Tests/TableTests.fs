@@ -1,0 +1,104 @@
+module GazeInsight.Experiments.Tests.TableTests
+
+open System.Threading
+open Expecto
+open GazeInsight.Experiments
+open GazeInsight.Experiments.Tests.Helpers
+
+let private specText =
+    """
+name = "golden"
+seeds = [0, 1, 2]
+
+[data]
+source = "synthetic"
+image_size = 64
+
+[data.synthetic]
+test = 12
+
+[method]
+kind = "full"
+
+[train]
+iterations = 200
+eval_every = 50
+
+[[variant]]
+name = "full"
+
+[[variant]]
+name = "gaze"
+method = { kind = "gaze", threshold = 0.5 }
+
+[[variant]]
+name = "gaze_0.3"
+method = { kind = "gaze", threshold = 0.3 }
+
+[[variant]]
+name = "never ran"
+method = { kind = "gaze", threshold = 0.9 }
+
+[[table]]
+name = "main"
+caption = "Golden table"
+baseline = "full"
+
+[[table]]
+name = "last"
+rows = ["gaze", "full"]
+metrics = ["dice"]
+checkpoint = "last"
+baseline = "full"
+test = "t"
+over = "seeds"
+"""
+
+/// Fake-engine results for every cell except: "never ran" (none) and "gaze_0.3" seed 2.
+let private results (spec: ExperimentSpec) =
+    let runtime = { ExperimentDir = "/virtual"; Device = "cpu"; CacheDir = "/tmp" }
+    let noProgress = { new System.IProgress<Progress> with member _.Report _ = () }
+
+    let computed =
+        spec.Cells
+        |> List.filter (fun c -> c.Variant <> "never ran" && not (c.Variant = "gaze_0.3" && c.Seed = 2))
+        |> List.map (fun c ->
+            use dir = new TempDir()
+            c.Id, FakeEngine.engine FakeEngine.defaults c.Config runtime dir.Path noProgress CancellationToken.None)
+        |> Map.ofList
+
+    fun (c: Cell) -> Map.tryFind c.Id computed
+
+[<Tests>]
+let tests =
+    testList
+        "tables"
+        [ test "golden Markdown, LaTeX and CSV" {
+              let spec = loadOk specText
+              let r = results spec
+
+              for t in spec.Tables do
+                  let table = Tables.build spec t r
+                  golden $"{t.Name}.md" (Render.markdown table)
+                  golden $"{t.Name}.tex" (Render.latex spec.Name table)
+                  golden $"{t.Name}.csv" (Render.csv table)
+          }
+
+          test "best per column: highest Dice, lowest distance" {
+              let spec = loadOk specText
+              let table = Tables.build spec spec.Tables.Head (results spec)
+              let best = table.Rows |> List.filter (fun r -> r.Entries.Head.Best) |> List.map _.Label
+              Expect.equal best [ "full" ] "full supervision is best in Dice"
+          }
+
+          test "missing rows are shown, never dropped" {
+              let spec = loadOk specText
+              let table = Tables.build spec spec.Tables.Head (results spec)
+              Expect.equal (table.Rows |> List.map _.Label) [ "full"; "gaze"; "gaze_0.3"; "never ran" ] "all rows"
+              Expect.stringContains (Render.markdown table) "| never ran | missing | missing |" "missing row"
+              Expect.stringContains (Render.markdown table) "(2/3)" "partial row"
+          }
+
+          test "LaTeX escapes labels" {
+              Expect.equal (Render.latexEscape "gaze_0.3 & 50% #1") @"gaze\_0.3 \& 50\% \#1" "escaped"
+          } ]
