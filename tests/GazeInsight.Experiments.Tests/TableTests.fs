@@ -99,6 +99,18 @@ let tests =
               Expect.stringContains (Render.markdown table) "(2/3)" "partial row"
           }
 
+          test "plots: a PNG per table and for the curves; nothing when no cell has results" {
+              use tmp = new TempDir()
+              let spec = loadOk specText
+              let png = System.IO.Path.Combine(tmp.Path, "main-dice.png")
+              Expect.isTrue (GazeInsight.Runner.Plots.dice spec spec.Tables.Head (results spec) png) "dice plot"
+              let bytes = System.IO.File.ReadAllBytes png
+              Expect.equal bytes[0..3] [| 0x89uy; 0x50uy; 0x4Euy; 0x47uy |] "PNG signature"
+              Expect.isTrue (GazeInsight.Runner.Plots.curves spec (results spec) (System.IO.Path.Combine(tmp.Path, "c.png"))) "curves"
+              Expect.isFalse (GazeInsight.Runner.Plots.dice spec spec.Tables.Head (fun _ -> None) (System.IO.Path.Combine(tmp.Path, "none.png"))) "no results"
+              Expect.equal (System.IO.Directory.GetFiles tmp.Path).Length 2 "no stray files"
+          }
+
           test "LaTeX escapes labels" {
               Expect.equal (Render.latexEscape "gaze_0.3 & 50% #1") @"gaze\_0.3 \& 50\% \#1" "escaped"
           } ]

@@ -39,7 +39,17 @@ let writeTables (spec: ExperimentSpec) (resultsRoot: string) =
         Store.writeAtomic (Path.Combine(dir, t.Name + ".md")) md
         Store.writeAtomic (Path.Combine(dir, t.Name + ".tex")) (Render.latex spec.Name t)
         Store.writeAtomic (Path.Combine(dir, t.Name + ".csv")) (Render.csv t)
-        all.Append($"## {t.Name}\n\n").Append(md).Append('\n') |> ignore
+        all.Append($"## {t.Name}\n\n").Append(md) |> ignore
+
+        let png = t.Name + "-dice.png"
+
+        if Plots.dice spec (spec.Tables |> List.find (fun x -> x.Name = t.Name)) results (Path.Combine(dir, png)) then
+            all.Append($"\n![Dice per case, per row]({png})\n") |> ignore
+
+        all.Append('\n') |> ignore
+
+    if Plots.curves spec results (Path.Combine(dir, "curves.png")) then
+        all.Append("## training curves\n\n![Validation Dice per row](curves.png)\n") |> ignore
 
     let text = all.ToString()
     Store.writeAtomic (Path.Combine(dir, "table.md")) text
