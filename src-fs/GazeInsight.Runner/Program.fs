@@ -19,6 +19,9 @@ type RunnerArgs =
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<Data.Args>
     | [<CliPrefix(CliPrefix.None)>] Gaze of ParseResults<Gaze.Args>
     | [<CliPrefix(CliPrefix.None)>] Text of ParseResults<Text.Args>
+    | [<CliPrefix(CliPrefix.None); CustomCommandLine("import-checkpoint")>] Import_Checkpoint of ParseResults<Model.ImportArgs>
+    | [<CliPrefix(CliPrefix.None)>] Predict of ParseResults<Model.PredictArgs>
+    | [<CliPrefix(CliPrefix.None); CustomCommandLine("bench-train-step")>] Bench_Train_Step of ParseResults<Model.BenchArgs>
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -32,6 +35,9 @@ type RunnerArgs =
             | Eval _ -> "Dice, IoU, HD, HD95, ASD, ASSD, MASD of predicted masks against ground truth (per-case CSV)."
             | Bench_Metrics _ -> "time the surface-distance metrics on random 2D and 3D masks, and against brute force."
             | Text _ -> "lesion descriptions (VLM), text embeddings, encoder checks."
+            | Import_Checkpoint _ -> "load a PyTorch state dict (released FGI/GazeMedSeg/MONAI weights) into our networks by name."
+            | Predict _ -> "masks at native size, overlays and the teacher's cross-attention maps from a trained cell."
+            | Bench_Train_Step _ -> "time the full FGI training step (img/s, peak memory) on cpu or cuda."
 
 let private dispatch (results: ParseResults<RunnerArgs>) =
     match results.GetSubCommand() with
@@ -44,6 +50,9 @@ let private dispatch (results: ParseResults<RunnerArgs>) =
     | Eval args -> Eval.run args
     | Bench_Metrics args -> Eval.runBench args
     | Text args -> Text.run args
+    | Import_Checkpoint args -> Model.runImport args
+    | Predict args -> Model.runPredict args
+    | Bench_Train_Step args -> Model.runBench args
 // -- and one dispatch line per command here --
 
 [<EntryPoint>]

@@ -10,6 +10,8 @@ public static class MethodFactory
     {
         FullySupervised => new SupervisedMethod(inChannels, request.Features, request.Optimizer, device, gazeThreshold: null),
         GazeSingleLevel g => new SupervisedMethod(inChannels, request.Features, request.Optimizer, device, g.Threshold),
+        Fgi f => new FgiMethod(inChannels, request.Features, request.ImageSize, f, request.Optimizer, device, request.Seed),
+        GazeMedSeg g => new GazeMedSegMethod(inChannels, request.Features, g, request.Optimizer, device),
         _ => throw new ArgumentException($"no trainer for method {method.GetType().Name}"),
     };
 

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using GazeInsight.Torch.Backend;
+using GazeInsight.Torch.Methods;
+using GazeInsight.Torch.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GazeInsight.Torch.Benchmarks;
+
+/// <summary>
+/// Times the full FGI training step as the issue defines it: paper-sized teacher (text fusion,
+/// 768-d text of 16 tokens) and student, gaze-disagreement DARM, BCE, AFC and bidirectional CWC
+/// with CutMix, both SGD optimisers; random images and gaze maps. Mirrors
+/// shared/bench/fgi_step_pytorch.py so that the two can run on one machine.
+/// </summary>
+public static class TrainStepBenchmark
+{
+    public static TrainStepBenchmarkResult Run(string deviceName, int batchSize = 8, int imageSize = 224, int iterations = 10,
+        int warmup = 3, int textLength = 16, int textDim = 768, IProgress<string>? progress = null)
+    {
+        if (batchSize < 2 || iterations < 1 || warmup < 0)
+            throw new ArgumentException($"need batch >= 2, iterations >= 1, warm-up >= 0; got {batchSize}, {iterations}, {warmup}");
+        var device = TorchBackend.ResolveDevice(deviceName);
+        var cuda = device.type == DeviceType.CUDA;
+        if (cuda)
+        {
+            backends.cuda.matmul.allow_tf32 = true;
+            backends.cudnn.allow_tf32 = true;
+        }
+        Determinism.Seed(0, device);
+        var options = new Fgi { TextDim = textDim };
+        using var method = new FgiMethod(3, [32, 64, 128, 256, 512, 32], imageSize, options, new OptimizerOptions(), device, seed: 0);
+        using var data = NewDisposeScope();
+        var images = randn(batchSize, 3, imageSize, imageSize, device: device);
+        var gaze = rand(batchSize, 1, imageSize, imageSize, device: device);
+        var text = randn(batchSize, textLength, textDim, device: device);
+        var batch = new Batch(images, gaze.ge(0.5).to_type(ScalarType.Float32), gaze, text);
+        method.SetTraining(true);
+        long? peakDevice = null;
+        var deviceIndex = cuda ? Math.Max(0, (int)device.index) : 0;
+
+        double Steps(int from, int count)
+        {
+            var loss = double.NaN;
+            for (var it = from; it < from + count; it++)
+            {
+                using var scope = NewDisposeScope();
+                var value = method.TrainStep(batch, it);
+                if (it == from + count - 1) loss = value.item<float>();   // one read (a sync) per run, at its end
+                if (cuda && NvmlMemory.Used(deviceIndex) is { } used) peakDevice = Math.Max(peakDevice ?? 0, used);
+            }
+            if (cuda) torch.cuda.synchronize(device);
+            return loss;
+        }
+
+        Steps(0, warmup);
+        progress?.Report($"warm-up of {warmup} steps done");
+        var clock = Stopwatch.StartNew();
+        var finalLoss = Steps(1000, iterations);
+        var seconds = clock.Elapsed.TotalSeconds;
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        return new TrainStepBenchmarkResult(device.ToString(), batchSize, imageSize, iterations,
+            iterations * batchSize / seconds, seconds / iterations * 1000, self.PeakWorkingSet64, peakDevice, finalLoss,
+            method.Teacher.parameters().Sum(p => p.numel()), method.Student.parameters().Sum(p => p.numel()));
+    }
+}

@@ -1,0 +1,226 @@
+using GazeInsight.Torch.Augmentation;
+using GazeInsight.Torch.Losses;
+using GazeInsight.Torch.Networks;
+using GazeInsight.Torch.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using OptimizerOptions = GazeInsight.Torch.Training.OptimizerOptions;
+
+namespace GazeInsight.Torch.Methods;
+
+/// <summary>
+/// FGI (method.md §4–§6): a text-fused teacher on the high-confidence gaze mask and an image-only
+/// student on the DARM-masked broad mask, trained jointly, each with its own optimiser, on
+/// L_T + L_S + w(t) cwc (CWC_T&lt;-S + CWC_S&lt;-T) + w(t) afc AFC. Outputs "teacher", "student"
+/// and "average" (mean of the two networks' logits).
+/// </summary>
+public sealed class FgiMethod : ISegmentationMethod
+{
+    private const string TeacherFile = "teacher.bin", StudentFile = "student.bin";
+    private const string TeacherOptimizerFile = "teacher-optimizer.bin", StudentOptimizerFile = "student-optimizer.bin";
+    private const ulong DarmSalt = 0xda53, CutMixSalt = 0xc07;
+
+    private readonly Fgi _options;
+    private readonly TeacherNet _teacher;
+    private readonly StudentNet _student;
+    private readonly OptimizerHelper _teacherOptimizer;
+    private readonly OptimizerHelper _studentOptimizer;
+    private readonly Generator _generator;
+    private readonly long _seed;
+
+    /// <param name="studentFeatures">The student's BasicUNet features (the request's Features).</param>
+    /// <param name="imageSize">Square training input size (sizes the teacher's positional embeddings).</param>
+    public FgiMethod(int inChannels, IReadOnlyList<int> studentFeatures, int imageSize, Fgi options, OptimizerOptions optimizer, Device device, long seed)
+    {
+        Validate(options);
+        _options = options;
+        _seed = seed;
+        _teacher = new TeacherNet(inChannels, options.TeacherFeatures, imageSize, options.TextFusion ? options.TextDim : null,
+            options.FeatureSize, heads: options.AttentionHeads, learnableFusionWeight: options.FusionWeight == FusionWeight.Learnable);
+        _student = new StudentNet(inChannels, studentFeatures, options.TeacherFeatures, options.FeatureSize);
+        _teacher.to(device);
+        _student.to(device);
+        _teacherOptimizer = OptimizerFactory.Create(_teacher.parameters(), optimizer);
+        _studentOptimizer = OptimizerFactory.Create(_student.parameters(), optimizer);
+        _generator = new Generator((ulong)seed, device);
+    }
+
+    public IReadOnlyList<string> Outputs { get; } = ["teacher", "student", "average"];
+
+    /// <summary>The teacher reads text unless text fusion is ablated (ExperimentRunner then loads embeddings/).</summary>
+    public bool UsesText => _options.TextFusion;
+
+    public TeacherNet Teacher => _teacher;
+
+    public StudentNet Student => _student;
+
+    public Tensor TrainStep(Batch batch, int iteration)
+    {
+        using var scope = NewDisposeScope();
+        var gaze = batch.Gaze ?? throw new InvalidOperationException("FGI trains on gaze maps: the batch has none");
+        var text = TextFor(batch);
+        var images = batch.Images;
+        var highConfidence = gaze.ge(_options.HighThreshold).to_type(images.dtype);
+        var broad = gaze.ge(_options.LowThreshold).to_type(images.dtype);
+
+        _teacherOptimizer.zero_grad();
+        _studentOptimizer.zero_grad();
+        var teacher = _teacher.Run(images, text, needAttention: false);
+
+        _generator.manual_seed((long)StepSeed.For(_seed, iteration, DarmSalt));
+        Tensor? darmMask = null;
+        var studentImages = images;
+        if (_options.Darm is DarmMasking darm)
+        {
+            var region = darm.Region == DarmRegion.GazeDisagreement
+                ? Darm.GazeDisagreement(highConfidence, broad)
+                : Darm.PredictionDisagreement(teacher.Logits.detach(), CleanStudentLogits(images));
+            darmMask = Darm.SampleMask(region, darm.Ratio, darm.MinPatch, darm.MaxPatch, _generator);
+            studentImages = images.masked_fill(darmMask, darm.Fill);
+        }
+        var student = _student.Run(studentImages, withFeatures: _options.AfcWeight > 0);
+
+        var loss = SupervisedLosses(teacher.Logits, student.Logits, highConfidence, broad, darmMask);
+        var ramp = RampUp.Weight(iteration, _options.RampUp);
+        if (_options.AfcWeight > 0)
+            loss = loss + ramp * _options.AfcWeight * FeatureAlignment.Loss(student.Features, teacher.Features);
+        if (_options.Cwc != CwcVariant.Off)
+            loss = loss + ramp * _options.CwcWeight * Consistency(images, text, teacher.Logits, student.Logits, iteration);
+
+        loss.backward();
+        _teacherOptimizer.step();
+        _studentOptimizer.step();
+        return loss.detach().MoveToOuterDisposeScope();
+    }
+
+    private Tensor SupervisedLosses(Tensor teacherLogits, Tensor studentLogits, Tensor highConfidence, Tensor broad, Tensor? darmMask)
+    {
+        // DARM hides the masked squares from the student and labels them background
+        if (_options.SupervisedLoss == SupervisedLoss.Bce)
+        {
+            var studentTarget = darmMask is null ? broad : broad.masked_fill(darmMask, 0);
+            return SegmentationLoss.Bce(teacherLogits, highConfidence) + SegmentationLoss.Bce(studentLogits, studentTarget);
+        }
+        var background = 1 - broad;
+        var teacherLoss = SegmentationLoss.PartialCrossEntropy(teacherLogits, highConfidence, background);
+        var studentForeground = darmMask is null ? highConfidence : highConfidence.masked_fill(darmMask, 0);
+        var studentBackground = darmMask is null ? background : background.masked_fill(darmMask, 1);
+        return teacherLoss + SegmentationLoss.PartialCrossEntropy(studentLogits, studentForeground, studentBackground);
+    }
+
+    // Both networks see one CutMix of the clean batch plus uniform noise and learn from the other
+    // network's detached logits mixed with the same boxes (the teacher keeps each base image's text).
+    private Tensor Consistency(Tensor images, Tensor? text, Tensor teacherLogits, Tensor studentLogits, int iteration)
+    {
+        _generator.manual_seed((long)StepSeed.For(_seed, iteration, CutMixSalt));
+        using var cut = CutMix.Sample(images.shape[0], images.shape[2], images.shape[3], _generator);
+        var noise = (rand(images.shape, generator: _generator, dtype: images.dtype, device: images.device) * 2 - 1) * _options.CutMixNoise;
+        var mixed = CutMix.Apply(images, cut) + noise;
+        var studentMixed = _student.forward(mixed);
+        var loss = ConfidenceWeightedConsistency.Loss(studentMixed, CutMix.Apply(teacherLogits.detach(), cut), _options.TauPositive, _options.TauNegative);
+        if (_options.Cwc == CwcVariant.Bidirectional)
+        {
+            var teacherMixed = _teacher.forward(mixed, text);
+            loss = loss + ConfidenceWeightedConsistency.Loss(teacherMixed, CutMix.Apply(studentLogits.detach(), cut), _options.TauPositive, _options.TauNegative);
+        }
+        return loss;
+    }
+
+    // The paper's DARM compares predictions on the unmasked image: an extra student pass in eval
+    // mode (no batch-norm statistics update) without gradients.
+    private Tensor CleanStudentLogits(Tensor images)
+    {
+        using var noGrad = no_grad();
+        _student.train(false);
+        try
+        {
+            return _student.forward(images);
+        }
+        finally
+        {
+            _student.train(true);
+        }
+    }
+
+    private Tensor? TextFor(Batch batch)
+    {
+        if (!_options.TextFusion) return null;
+        var text = batch.Text ?? throw new InvalidOperationException(
+            "the FGI teacher fuses text: the batch has no text embeddings (set text_fusion = false for the no-text ablation)");
+        if (text.dim() != 3 || text.shape[2] != _options.TextDim)
+            throw new InvalidOperationException($"text embeddings must be [B, L, {_options.TextDim}], got [{string.Join(", ", text.shape)}]");
+        return text;
+    }
+
+    public Tensor Predict(Batch batch, string output)
+    {
+        using var scope = NewDisposeScope();
+        var result = output switch
+        {
+            "teacher" => _teacher.forward(batch.Images, TextFor(batch)),
+            "student" => _student.forward(batch.Images),
+            "average" => (_teacher.forward(batch.Images, TextFor(batch)) + _student.forward(batch.Images)) / 2,
+            _ => throw new ArgumentException($"unknown output '{output}' for FGI: expected teacher, student or average"),
+        };
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The teacher's logits and cross-attention maps [B, h_s*w_s, L] at the four scales, for
+    /// interpretability (empty without text fusion).
+    /// </summary>
+    public NetworkOutput Explain(Batch batch) => _teacher.Run(batch.Images, TextFor(batch), needAttention: true);
+
+    public void SetTraining(bool training)
+    {
+        _teacher.train(training);
+        _student.train(training);
+    }
+
+    public void SetLearningRate(double learningRate)
+    {
+        OptimizerFactory.SetLearningRate(_teacherOptimizer, learningRate);
+        OptimizerFactory.SetLearningRate(_studentOptimizer, learningRate);
+    }
+
+    public void Save(string folder, bool withOptimizers)
+    {
+        _teacher.save(Path.Combine(folder, TeacherFile));
+        _student.save(Path.Combine(folder, StudentFile));
+        if (!withOptimizers) return;
+        _teacherOptimizer.save_state_dict(Path.Combine(folder, TeacherOptimizerFile));
+        _studentOptimizer.save_state_dict(Path.Combine(folder, StudentOptimizerFile));
+    }
+
+    public void Load(string folder, bool withOptimizers)
+    {
+        _teacher.load(Path.Combine(folder, TeacherFile));
+        _student.load(Path.Combine(folder, StudentFile));
+        if (!withOptimizers) return;
+        _teacherOptimizer.load_state_dict(Path.Combine(folder, TeacherOptimizerFile));
+        _studentOptimizer.load_state_dict(Path.Combine(folder, StudentOptimizerFile));
+    }
+
+    private static void Validate(Fgi o)
+    {
+        if (!(o.LowThreshold > 0 && o.LowThreshold <= o.HighThreshold && o.HighThreshold <= 1))
+            throw new ArgumentException($"FGI needs 0 < low threshold <= high threshold <= 1, got {o.LowThreshold} and {o.HighThreshold}");
+        if (o.AfcWeight < 0 || o.CwcWeight < 0) throw new ArgumentException($"loss weights must be >= 0, got afc {o.AfcWeight}, cwc {o.CwcWeight}");
+        if (o.RampUp < 0) throw new ArgumentException($"ramp-up must be >= 0 iterations, got {o.RampUp}");
+        if (o.CutMixNoise < 0) throw new ArgumentException($"CutMix noise must be >= 0, got {o.CutMixNoise}");
+        if (o.TauNegative < 0 || o.TauPositive > 1 || o.TauNegative > o.TauPositive)
+            throw new ArgumentException($"CWC needs 0 <= tau_neg <= tau_pos <= 1, got {o.TauNegative} and {o.TauPositive}");
+        if (o.Darm is DarmMasking d && (d.Ratio < 0 || d.MinPatch < 1 || d.MaxPatch < d.MinPatch))
+            throw new ArgumentException($"DARM needs ratio >= 0 and 1 <= min patch <= max patch, got {d.Ratio}, {d.MinPatch}, {d.MaxPatch}");
+    }
+
+    public void Dispose()
+    {
+        _teacherOptimizer.Dispose();
+        _studentOptimizer.Dispose();
+        _teacher.Dispose();
+        _student.Dispose();
+        _generator.Dispose();
+    }
+}

@@ -1,0 +1,92 @@
+using GazeInsight.Torch.Losses;
+using GazeInsight.Torch.Networks;
+using GazeInsight.Torch.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using OptimizerOptions = GazeInsight.Torch.Training.OptimizerOptions;
+
+namespace GazeInsight.Torch.Methods;
+
+/// <summary>
+/// GazeMedSeg (method.md §4–§5): one network per gaze level, each with BCE on its level's mask
+/// (gaze >= threshold) plus w(t) * weight * cross-level consistency of its propagated logits with
+/// the other levels' detached predictions. One optimiser over all levels. Output "model": the
+/// mean level logit z as two channels [0, z], so that softmax channel 1 = sigmoid(z).
+/// </summary>
+public sealed class GazeMedSegMethod : ISegmentationMethod
+{
+    private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin";
+    private readonly GazeMedSeg _options;
+    private readonly MultiLevelNet _model;
+    private readonly OptimizerHelper _optimizer;
+
+    public GazeMedSegMethod(int inChannels, IReadOnlyList<int> features, GazeMedSeg options, OptimizerOptions optimizer, Device device)
+    {
+        if (options.Thresholds.Length == 0) throw new ArgumentException("GazeMedSeg needs at least one gaze threshold");
+        foreach (var t in options.Thresholds)
+            if (!(t > 0 && t <= 1)) throw new ArgumentException($"gaze thresholds must be in (0, 1], got {t}");
+        if (options.ConsistencyWeight < 0) throw new ArgumentException($"consistency weight must be >= 0, got {options.ConsistencyWeight}");
+        if (options.RampUp < 0) throw new ArgumentException($"ramp-up must be >= 0 iterations, got {options.RampUp}");
+        _options = options;
+        _model = new MultiLevelNet(inChannels, features, options.Thresholds.Length, options.FeatureSize);
+        _model.to(device);
+        _optimizer = OptimizerFactory.Create(_model.parameters(), optimizer);
+    }
+
+    public IReadOnlyList<string> Outputs { get; } = ["model"];
+
+    public MultiLevelNet Model => _model;
+
+    public Tensor TrainStep(Batch batch, int iteration)
+    {
+        using var scope = NewDisposeScope();
+        var gaze = batch.Gaze ?? throw new InvalidOperationException("GazeMedSeg trains on gaze maps: the batch has none");
+        _optimizer.zero_grad();
+        var logits = new Tensor[_model.Levels];
+        var propagated = new Tensor[_model.Levels];
+        Tensor? loss = null;
+        for (var i = 0; i < _model.Levels; i++)
+        {
+            (logits[i], propagated[i]) = _model.Level(i).Run(batch.Images);
+            var target = gaze.ge(_options.Thresholds[i]).to_type(logits[i].dtype);
+            var term = nn.functional.binary_cross_entropy_with_logits(logits[i], target);
+            loss = loss is null ? term : loss + term;
+        }
+        if (_model.Levels > 1 && _options.ConsistencyWeight > 0)
+            loss = loss! + RampUp.Weight(iteration, _options.RampUp) * _options.ConsistencyWeight * CrossLevelConsistency.Loss(propagated, logits);
+        loss!.backward();
+        _optimizer.step();
+        return loss.detach().MoveToOuterDisposeScope();
+    }
+
+    public Tensor Predict(Batch batch, string output)
+    {
+        if (output != "model") throw new ArgumentException($"unknown output '{output}' for GazeMedSeg: expected model");
+        using var scope = NewDisposeScope();
+        var z = _model.forward(batch.Images);
+        return cat([zeros_like(z), z], 1).MoveToOuterDisposeScope();
+    }
+
+    public void SetTraining(bool training) => _model.train(training);
+
+    public void SetLearningRate(double learningRate) => OptimizerFactory.SetLearningRate(_optimizer, learningRate);
+
+    public void Save(string folder, bool withOptimizers)
+    {
+        _model.save(Path.Combine(folder, ModelFile));
+        if (withOptimizers) _optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
+    }
+
+    public void Load(string folder, bool withOptimizers)
+    {
+        _model.load(Path.Combine(folder, ModelFile));
+        if (withOptimizers) _optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _model.Dispose();
+    }
+}

@@ -1,0 +1,252 @@
+/// `runner import-checkpoint`, `runner predict` and `runner bench-train-step`: PyTorch weights in,
+/// masks / overlays / attention maps out, and the FGI training-step throughput (docs/method-notes.md).
+module GazeInsight.Runner.Commands.Model
+
+open System
+open System.IO
+open Argu
+open GazeInsight.Experiments
+open GazeInsight.Imaging
+open GazeInsight.Imaging.Data
+open GazeInsight.Runner
+open GazeInsight.Torch.Backend
+open GazeInsight.Torch.Benchmarks
+open GazeInsight.Torch.Inference
+open GazeInsight.Torch.Interop
+open GazeInsight.Torch.Methods
+open GazeInsight.Torch.Networks
+open GazeInsight.Torch.Training
+
+[<RequireQualifiedAccess>]
+type NetworkKind =
+    | Unet
+    | Segmentation
+    | Teacher
+    | Student
+
+type ImportArgs =
+    | [<Mandatory; Unique>] From of file: string
+    | [<Mandatory; Unique>] Network of NetworkKind
+    | [<Mandatory; Unique>] Out of file: string
+    | [<Unique>] Features of csv: string
+    | [<Unique>] Teacher_Features of csv: string
+    | [<Unique>] In_Channels of int
+    | [<Unique>] Out_Channels of int
+    | [<Unique>] Feature_Size of int
+    | [<Unique>] Image_Size of int
+    | [<Unique>] Text_Dim of int
+    | [<Unique>] Heads of int
+    | [<Unique>] Prefix of string
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | From _ -> "PyTorch state dict: torch.save file (.pt/.pth, optionally {'state_dict': ...}) or .safetensors."
+            | Network _ -> "unet (MONAI BasicUNet), segmentation (encoder/head/classifier), teacher or student."
+            | Out _ -> "TorchSharp weights file to write (name it teacher.bin / student.bin / model.bin inside a checkpoint folder to resume or predict from it)."
+            | Features _ -> "BasicUNet features, six numbers (default: teacher 64,128,256,512,1024,128; others 32,64,128,256,512,32)."
+            | Teacher_Features _ -> "student only: the teacher's features (adapter widths; default the paper's)."
+            | In_Channels _ -> "image channels (default 3)."
+            | Out_Channels _ -> "unet only: final_conv channels (default 2)."
+            | Feature_Size _ -> "feature map channels before the head (default 128)."
+            | Image_Size _ -> "teacher only: training input size, sizes pos_embedding (default 224)."
+            | Text_Dim _ -> "teacher only: text token size D (default 768); 0 = teacher without text fusion."
+            | Heads _ -> "teacher only: attention heads (default 8)."
+            | Prefix _ -> "keep only keys starting with this prefix, without it (e.g. module. or model.0.)."
+
+type PredictArgs =
+    | [<Mandatory; Unique>] Checkpoint of cell_dir: string
+    | [<Mandatory; Unique>] Data of dir: string
+    | [<Mandatory; Unique>] Out of dir: string
+    | [<Unique>] Which of string
+    | [<Unique>] Output of string
+    | [<Unique>] Layout of string
+    | [<Unique>] Split of string
+    | [<Unique>] Device of string
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Checkpoint _ -> "a trained cell's folder (config.toml and checkpoints/) from a sweep."
+            | Data _ -> "data set root to predict on."
+            | Out _ -> "folder for masks/, overlays/ and attention/."
+            | Which _ -> "best (default) or last."
+            | Output _ -> "which network output: model, teacher, student or average (default: the method's first)."
+            | Layout _ -> "data layout (default generic)."
+            | Split _ -> "test (default), train or all."
+            | Device _ -> "auto (default), cpu, cuda or cuda:N."
+
+type BenchArgs =
+    | [<Unique>] Device of string
+    | [<Unique>] Batch of int
+    | [<Unique>] Size of int
+    | [<Unique>] Iterations of int
+    | [<Unique>] Warmup of int
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Device _ -> "cpu (default), cuda or cuda:N."
+            | Batch _ -> "batch size (default 8)."
+            | Size _ -> "square input size (default 224)."
+            | Iterations _ -> "timed steps (default 10)."
+            | Warmup _ -> "untimed steps first (default 3)."
+
+let private parseFeatures (flag: string) (text: string) =
+    let parts = text.Split(',', StringSplitOptions.TrimEntries)
+
+    match parts |> Array.map Int32.TryParse with
+    | values when values.Length = 6 && values |> Array.forall fst -> values |> Array.map snd
+    | _ -> raise (ArgumentException $"--{flag}: expected six comma-separated integers, got '{text}'")
+
+let private import (args: ParseResults<ImportArgs>) =
+    let kind = args.GetResult ImportArgs.Network
+    let paperTeacher = [| 64; 128; 256; 512; 1024; 128 |]
+    let defaultFeatures = if kind = NetworkKind.Teacher then paperTeacher else [| 32; 64; 128; 256; 512; 32 |]
+
+    let features =
+        args.TryGetResult ImportArgs.Features
+        |> Option.map (parseFeatures "features")
+        |> Option.defaultValue defaultFeatures
+
+    let inChannels = args.GetResult(ImportArgs.In_Channels, 3)
+    let featureSize = args.GetResult(ImportArgs.Feature_Size, 128)
+    TorchBackend.Initialise()
+
+    use network: TorchSharp.torch.nn.Module =
+        match kind with
+        | NetworkKind.Unet -> new BasicUNet(inChannels, args.GetResult(ImportArgs.Out_Channels, 2), features)
+        | NetworkKind.Segmentation -> new SegmentationNet(inChannels, features, featureSize)
+        | NetworkKind.Teacher ->
+            let textDim = args.GetResult(ImportArgs.Text_Dim, 768)
+
+            new TeacherNet(
+                inChannels,
+                features,
+                args.GetResult(ImportArgs.Image_Size, 224),
+                (if textDim = 0 then Nullable() else Nullable textDim),
+                featureSize,
+                heads = args.GetResult(ImportArgs.Heads, 8)
+            )
+        | NetworkKind.Student ->
+            let teacher =
+                args.TryGetResult ImportArgs.Teacher_Features
+                |> Option.map (parseFeatures "teacher-features")
+                |> Option.defaultValue paperTeacher
+
+            new StudentNet(inChannels, features, teacher, featureSize)
+
+    let source = args.GetResult From
+    let weights = PyTorchStateDict.Read(source, args.GetResult(Prefix, ""))
+    let count = PyTorchStateDict.LoadInto(network, weights, source)
+    let out = Path.GetFullPath(args.GetResult ImportArgs.Out)
+    match Path.GetDirectoryName out with
+    | null -> ()
+    | dir -> Directory.CreateDirectory dir |> ignore
+
+    network.save out |> ignore
+    printfn "imported %d tensors from %s into a %A network; wrote %s" count source kind out
+    Cli.Exit.Ok
+
+let private predict (args: ParseResults<PredictArgs>) =
+    let cellDir = Path.GetFullPath(args.GetResult Checkpoint)
+    let configFile = Path.Combine(cellDir, Store.ConfigFile)
+
+    if not (File.Exists configFile) then
+        Cli.printError $"{configFile}: file not found (--checkpoint takes a trained cell's folder)"
+        Cli.Exit.InvalidInput
+    else
+        match Store.readCellConfig configFile (File.ReadAllText configFile) with
+        | Error errors -> Cli.invalidInput (errors |> List.map _.Render())
+        | Ok(cfg, _, _) ->
+            let which = args.GetResult(Which, "best")
+
+            if which <> "best" && which <> "last" then
+                raise (ArgumentException $"--which: expected best or last, got '{which}'")
+
+            let folder = Path.Combine(cellDir, "checkpoints", which)
+
+            if not (Directory.Exists folder) then
+                Cli.printError $"{folder}: no {which} checkpoint in this cell (has it trained?)"
+                Cli.Exit.InvalidInput
+            else
+                let dataset = SegmentationDataset.Open(args.GetResult PredictArgs.Data, args.GetResult(PredictArgs.Layout, "generic"), cfg.Data.GazeMap)
+                let device = TorchBackend.ResolveDevice(args.GetResult(PredictArgs.Device, "auto"))
+
+                let request =
+                    ExperimentRequest(
+                        DataRoot = dataset.Root,
+                        OutputDir = cellDir,
+                        Method = TorchEngine.methodOptions cfg.Method,
+                        ImageSize = cfg.Data.ImageSize,
+                        Features = Array.ofList cfg.Model.Features,
+                        Seed = cfg.Seed
+                    )
+
+                let channels = if dataset.Modality = Modality.Mri then 1 else 3
+                use method = MethodFactory.Create(request.Method, channels, request, device)
+                method.Load(folder, false)
+                let output = args.GetResult(PredictArgs.Output, method.Outputs[0])
+
+                if not (method.Outputs |> Seq.contains output) then
+                    let known = String.Join(", ", method.Outputs)
+                    raise (ArgumentException $"--output: this method predicts {known}, not '{output}'")
+
+                let ids: Collections.Generic.IReadOnlyList<string> =
+                    match args.GetResult(Split, "test") with
+                    | "test" -> dataset.TestIds
+                    | "train" -> dataset.TrainIds
+                    | "all" -> Seq.append dataset.TrainIds dataset.TestIds |> Seq.toArray :> _
+                    | other -> raise (ArgumentException $"--split: expected test, train or all, got '{other}'")
+
+                let text (id: string) = TextEmbeddingFile.TryRead(dataset.EmbeddingPath id)
+                let out = Path.GetFullPath(args.GetResult PredictArgs.Out)
+                let n = PredictionWriter.Write(method, output, dataset, ids, cfg.Data.ImageSize, device, Func<_, _> text, out)
+                printfn "wrote %d masks and overlays (%s, %s checkpoint) under %s" n output which out
+                Cli.Exit.Ok
+
+let private bench (args: ParseResults<BenchArgs>) =
+    let r =
+        TrainStepBenchmark.Run(
+            args.GetResult(BenchArgs.Device, "cpu"),
+            args.GetResult(Batch, 8),
+            args.GetResult(Size, 224),
+            args.GetResult(Iterations, 10),
+            args.GetResult(Warmup, 3)
+        )
+
+    let gib (b: int64) = float b / float (1L <<< 30)
+
+    printfn
+        "FGI train step on %s, batch %d, %dx%d, %d timed steps: %.2f img/s, %.1f ms/step; peak resident %.2f GiB; peak device %s; loss %.4f; params teacher %.1fM student %.1fM"
+        r.Device
+        r.BatchSize
+        r.ImageSize
+        r.ImageSize
+        r.Iterations
+        r.ImagesPerSecond
+        r.MillisecondsPerIteration
+        (gib r.PeakResidentBytes)
+        (if r.PeakDeviceBytes.HasValue then $"%.2f{gib r.PeakDeviceBytes.Value} GiB (NVML)" else "n/a")
+        r.FinalLoss
+        (float r.TeacherParameters / 1e6)
+        (float r.StudentParameters / 1e6)
+
+    Cli.Exit.Ok
+
+let private guarded (f: unit -> int) =
+    try
+        f ()
+    with
+    | :? InvalidInputException as e ->
+        Cli.printError e.Message
+        Cli.Exit.InvalidInput
+    | :? ArgumentException as e when not (e :? ArgumentNullException) ->
+        Cli.printError e.Message
+        Cli.Exit.Usage
+
+let runImport (args: ParseResults<ImportArgs>) = guarded (fun () -> import args)
+
+let runPredict (args: ParseResults<PredictArgs>) = guarded (fun () -> predict args)
+
+let runBench (args: ParseResults<BenchArgs>) = guarded (fun () -> bench args)

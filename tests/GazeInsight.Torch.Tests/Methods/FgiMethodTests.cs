@@ -1,0 +1,127 @@
+using GazeInsight.Torch.Losses;
+using GazeInsight.Torch.Methods;
+using GazeInsight.Torch.Training;
+using static TorchSharp.torch;
+
+namespace GazeInsight.Torch.Tests.Methods;
+
+public sealed class FgiMethodTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("gi-fgi-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void WithoutAuxiliaryTermsTheLossIsTheTwoSupervisedBces()
+    {
+        using var scope = NewDisposeScope();
+        var options = TinyFgi.Options() with { AfcWeight = 0, Cwc = CwcVariant.Off, Darm = new DarmOff() };
+        using var method = TinyFgi.Create(options);
+        var batch = TinyFgi.Batch();
+        method.SetTraining(true);
+        Tensor expected;
+        using (no_grad())
+        {
+            // same weights, train-mode batch norm: what the step should compute before updating
+            var teacher = method.Teacher.forward(batch.Images, batch.Text);
+            var student = method.Student.forward(batch.Images);
+            expected = SegmentationLoss.Bce(teacher, batch.Gaze!.ge(0.5).to_type(ScalarType.Float32))
+                       + SegmentationLoss.Bce(student, batch.Gaze!.ge(0.3).to_type(ScalarType.Float32));
+        }
+        var loss = method.TrainStep(batch, iteration: 0);
+        Assert.Equal(expected.item<float>(), loss.item<float>(), 4);
+    }
+
+    public static TheoryData<string, Fgi> Variants()
+    {
+        var full = TinyFgi.Options();
+        return new TheoryData<string, Fgi>
+        {
+            { "released", full },
+            { "paper", full with { Cwc = CwcVariant.TeacherToStudent, SupervisedLoss = SupervisedLoss.PartialCe, Darm = new DarmMasking(DarmRegion.PredictionDisagreement) } },
+            { "learnable fusion", full with { FusionWeight = FusionWeight.Learnable } },
+            { "no text", TinyFgi.Options(text: false) },
+            { "no afc", full with { AfcWeight = 0 } },
+            { "no cwc", full with { Cwc = CwcVariant.Off } },
+            { "no darm", full with { Darm = new DarmOff() } },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void EveryVariantTrainsBothNetworks(string name, Fgi options)
+    {
+        using var scope = NewDisposeScope();
+        using var method = TinyFgi.Create(options);
+        var teacherBefore = method.Teacher.state_dict()["classifier.weight"].clone();
+        var studentBefore = method.Student.state_dict()["classifier.weight"].clone();
+        method.SetTraining(true);
+        for (var it = 0; it < 3; it++)
+        {
+            var loss = method.TrainStep(TinyFgi.Batch(seed: it), it).item<float>();
+            Assert.True(float.IsFinite(loss), $"{name}: loss {loss} at step {it}");
+        }
+        Assert.False(teacherBefore.allclose(method.Teacher.state_dict()["classifier.weight"]), $"{name}: teacher unchanged");
+        Assert.False(studentBefore.allclose(method.Student.state_dict()["classifier.weight"]), $"{name}: student unchanged");
+        method.SetTraining(false);
+        using (no_grad())
+            foreach (var output in method.Outputs)
+                Assert.Equal(new long[] { 4, 2, TinyFgi.Size, TinyFgi.Size }, method.Predict(TinyFgi.Batch(), output).shape);
+    }
+
+    [Fact]
+    public void AverageOutputIsTheMeanOfTeacherAndStudentLogits()
+    {
+        using var scope = NewDisposeScope();
+        using var method = TinyFgi.Create(TinyFgi.Options());
+        method.SetTraining(false);
+        using var noGrad = no_grad();
+        var batch = TinyFgi.Batch();
+        var expected = (method.Predict(batch, "teacher") + method.Predict(batch, "student")) / 2;
+        Assert.True(method.Predict(batch, "average").allclose(expected, atol: 1e-6));
+        Assert.Throws<ArgumentException>(() => method.Predict(batch, "model"));
+    }
+
+    [Fact]
+    public void SameSeedGivesTheSameStepsAndSaveLoadRestoresPredictions()
+    {
+        using var scope = NewDisposeScope();
+        float[] Run(FgiMethod m) => Enumerable.Range(0, 3).Select(it => m.TrainStep(TinyFgi.Batch(seed: it), it).item<float>()).ToArray();
+        using var a = TinyFgi.Create(TinyFgi.Options(), seed: 4);
+        using var b = TinyFgi.Create(TinyFgi.Options(), seed: 4);
+        Assert.Equal(Run(a), Run(b));
+
+        a.Save(_folder, withOptimizers: true);
+        using var c = TinyFgi.Create(TinyFgi.Options(), seed: 99);
+        c.Load(_folder, withOptimizers: true);
+        a.SetTraining(false);
+        c.SetTraining(false);
+        using var noGrad = no_grad();
+        var batch = TinyFgi.Batch(seed: 7);
+        foreach (var output in a.Outputs)
+            Assert.True(a.Predict(batch, output).Equals(c.Predict(batch, output)), output);
+    }
+
+    [Fact]
+    public void MissingTextIsAClearError()
+    {
+        using var scope = NewDisposeScope();
+        using var method = TinyFgi.Create(TinyFgi.Options());
+        var batch = TinyFgi.Batch() with { Text = null };
+        var error = Assert.Throws<InvalidOperationException>(() => method.TrainStep(batch, 0));
+        Assert.Contains("text", error.Message);
+        Assert.Throws<ArgumentException>(() => TinyFgi.Create(TinyFgi.Options() with { LowThreshold = 0.6 }));
+    }
+
+    [Fact]
+    public void TeacherExplainsWithOneAttentionMapPerScale()
+    {
+        using var scope = NewDisposeScope();
+        using var method = TinyFgi.Create(TinyFgi.Options());
+        method.SetTraining(false);
+        using var noGrad = no_grad();
+        using var output = method.Explain(TinyFgi.Batch(batchSize: 2));
+        Assert.Equal([256L, 64, 16, 4], output.Attention.Select(a => a.shape[1]));
+        Assert.All(output.Attention, a => Assert.Equal(new long[] { 2, a.shape[1], TinyFgi.TextLength }, a.shape));
+    }
+}
