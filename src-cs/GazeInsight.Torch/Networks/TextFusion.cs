@@ -1,3 +1,4 @@
+using GazeInsight.Torch.Networks.Blocks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +16,7 @@ namespace GazeInsight.Torch.Networks;
 public sealed class TextFusion : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Parameter pos_embedding;
-    private readonly MultiheadAttention attn;
+    private readonly CrossAttention attn;
     private readonly Linear text_proj;
     private readonly LayerNorm norm;
     private readonly Parameter? fusion_weight;
@@ -43,7 +44,7 @@ public sealed class TextFusion : nn.Module<Tensor, Tensor, Tensor>
         // here: the bounds lie 100 std out, where a clamp of a normal draw is the same law.
         using (no_grad())
             pos_embedding = new Parameter(randn(height * width, channels).mul_(0.02).clamp_(-2, 2));
-        attn = nn.MultiheadAttention(channels, heads);
+        attn = new CrossAttention(channels, heads);
         text_proj = nn.Linear(textDim, channels);
         norm = nn.LayerNorm(channels);
         if (learnableWeight) fusion_weight = new Parameter(ones(1));
@@ -67,7 +68,7 @@ public sealed class TextFusion : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var query = input.flatten(2).permute(2, 0, 1) + pos_embedding.unsqueeze(1);   // [hw, B, C]
         var keys = text_proj.forward(text).transpose(0, 1);                             // [L, B, C]
-        var (attended, weights) = attn.forward(query, keys, keys, null, needWeights, null);
+        var (attended, weights) = attn.Attend(query, keys, needWeights);
         var fused = norm.forward(query + attended).permute(1, 2, 0).reshape(batch, channels, h, w);
         if (fusion_weight is not null) fused = fused * fusion_weight;
         var result = (input + fused).MoveToOuterDisposeScope();
