@@ -127,7 +127,7 @@ let private readData (s: Scope) (resolve: PathResolver) (checkFiles: bool) (n: N
           GazeMap = gazeMap })
 
 let private readModel (s: Scope) (n: Node) : ModelSpec =
-    checkKeys s "model" n [ "features" ]
+    checkKeys s "model" n [ "features"; "feature_size" ]
 
     let features =
         match tryGet "features" n with
@@ -140,7 +140,13 @@ let private readModel (s: Scope) (n: Node) : ModelSpec =
                 [ 32; 32; 64; 128; 256; 32 ]
             | None -> [ 32; 32; 64; 128; 256; 32 ]
 
-    { Features = features }
+    let featureSize = opt s "model" n "feature_size" (intIn 4 8192) 128
+
+    if featureSize % 4 <> 0 then
+        fail s (tryGet "feature_size" n |> Option.bind _.Pos) "model.feature_size" $"must be a multiple of 4 (GroupNorm has 4 groups), got {featureSize}"
+
+    { Features = features
+      FeatureSize = featureSize }
 
 let private readMethod (s: Scope) (n: Node) : MethodSpec option =
     let kinds = methodKinds |> List.map (fun (k, _, _) -> k)
@@ -276,7 +282,7 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
 
     t
         [ "data", t data
-          "model", t [ "features", node (Arr(c.Model.Features |> List.map i)) ]
+          "model", t [ "features", node (Arr(c.Model.Features |> List.map i)); "feature_size", i c.Model.FeatureSize ]
           "method", t methodNode
           "optimizer",
           t

@@ -37,7 +37,9 @@ type DataSpec =
 
 type ModelSpec =
     { /// BasicUNet features, six numbers (MONAI's convention).
-      Features: int list }
+      Features: int list
+      /// Channels of the feature map before the head (128 in the paper).
+      FeatureSize: int }
 
 /// The supervision and model family. A new method kind is one case here, one reader in
 /// SpecToml.methodKinds, one writer in Canonical and one mapping in the runner's executor.

@@ -6,6 +6,7 @@ open System
 open System.Reflection
 open GazeInsight.Experiments
 open GazeInsight.Imaging.Synthetic
+open GazeInsight.Metrics
 open GazeInsight.Torch.Training
 
 let syntheticOptions (s: SyntheticData) =
@@ -46,6 +47,7 @@ let request (cfg: CellConfig) (runtime: CellRuntime) (outputDir: string) : Exper
         GazeMap = cfg.Data.GazeMap,
         Method = methodOptions cfg.Method,
         Features = Array.ofList cfg.Model.Features,
+        FeatureSize = cfg.Model.FeatureSize,
         Optimizer =
             OptimizerOptions(
                 Kind = (if o.Kind = Adam then OptimizerKind.Adam else OptimizerKind.Sgd),

@@ -21,9 +21,9 @@ public sealed class SupervisedMethod : ISegmentationMethod
     private readonly double? _gazeThreshold;
 
     /// <param name="gazeThreshold">null: train on true masks; else on gaze >= threshold.</param>
-    public SupervisedMethod(int inChannels, IReadOnlyList<int> features, OptimizerOptions optimizer, Device device, double? gazeThreshold)
+    public SupervisedMethod(int inChannels, IReadOnlyList<int> features, int featureSize, OptimizerOptions optimizer, Device device, double? gazeThreshold)
     {
-        _model = new SegmentationNet(inChannels, features);
+        _model = new SegmentationNet(inChannels, features, featureSize);
         _model.to(device);
         _optimizer = OptimizerFactory.Create(_model.parameters(), optimizer);
         _gazeThreshold = gazeThreshold;

@@ -8,11 +8,17 @@ namespace GazeInsight.Torch.Training;
 
 /// <summary>
 /// Evaluation as the reference: logits upsampled bilinearly to the ground truth's native size,
-/// sigmoid of channel 1 thresholded at 0.5, per-image Dice and IoU.
+/// sigmoid of channel 1 thresholded at 0.5, per-image Dice and IoU with the reference convention
+/// (epsilon 1e-7, so two empty masks score 0, as the released code). With surface metrics, also
+/// HD, HD95 (pooled), ASD, ASSD and MASD per image in pixels (NaN where a mask is empty).
 /// </summary>
 public static class Evaluator
 {
-    public static IReadOnlyList<CaseMetrics> Evaluate(ISegmentationMethod method, string output, PreparedSplit split, int batchSize)
+    private static readonly EvaluationOptions Conventions = new(OverlapPolicy.Reference, SurfaceDistanceOptions.Default);
+
+    /// <param name="surfaceMetrics">Compute the surface distances too (test), or only Dice/IoU (validation).</param>
+    public static IReadOnlyList<CaseMetrics> Evaluate(ISegmentationMethod method, string output, PreparedSplit split, int batchSize,
+        bool surfaceMetrics = true)
     {
         var results = new CaseMetrics[split.Count];
         method.SetTraining(false);
@@ -36,7 +42,11 @@ public static class Evaluator
                 {
                     var truth = split.NativeMasks[start + i];
                     var prediction = Binarise(logits[i..(i + 1), 1..2], truth.Height, truth.Width);
-                    results[start + i] = new CaseMetrics(truth.Id, Overlap.Dice(prediction, truth.Pixels), Overlap.IoU(prediction, truth.Pixels));
+                    results[start + i] = surfaceMetrics
+                        ? Evaluation.Evaluate(truth.Id, new BinaryMask([truth.Height, truth.Width], prediction),
+                            new BinaryMask([truth.Height, truth.Width], truth.Pixels), Conventions)
+                        : new CaseMetrics(truth.Id, Overlap.Dice(prediction, truth.Pixels, Conventions.Overlap),
+                            Overlap.IoU(prediction, truth.Pixels, Conventions.Overlap), double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
                 }
             }
         }

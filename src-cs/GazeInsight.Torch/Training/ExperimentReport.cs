@@ -1,7 +1,6 @@
-namespace GazeInsight.Torch.Training;
+using GazeInsight.Metrics;
 
-/// <summary>Metrics of one test case (image or slice) for one model output and checkpoint.</summary>
-public sealed record CaseMetrics(string Case, double Dice, double IoU);
+namespace GazeInsight.Torch.Training;
 
 /// <summary>One validation point of the training curve.</summary>
 public sealed record CurvePoint(int Iteration, double Loss, double LearningRate, double ValidationDice);
@@ -20,7 +19,7 @@ public sealed record ExperimentReport
     public required string Device { get; init; }
 }
 
-/// <summary>Per-case test metrics of one model output ("model", "teacher", "student", "average") at one checkpoint ("best", "last").</summary>
+/// <summary>Per-case test metrics (Dice, IoU, HD, HD95, ASD, ASSD, MASD per image, in pixels) of one model output ("model", "teacher", "student", "average") at one checkpoint ("best", "last").</summary>
 public sealed record EvaluationResult(string Output, string Checkpoint, IReadOnlyList<CaseMetrics> Cases);
 
 /// <summary>Progress of a running cell, reported through IProgress.</summary>

@@ -20,6 +20,8 @@ public sealed record ExperimentRequest
     public required MethodOptions Method { get; init; }
     /// <summary>BasicUNet features tuple (six numbers, MONAI's convention).</summary>
     public int[] Features { get; init; } = [32, 32, 64, 128, 256, 32];
+    /// <summary>Channels of the feature map before the head (128 in the paper; smaller for CPU-sized runs).</summary>
+    public int FeatureSize { get; init; } = 128;
 
     public OptimizerOptions Optimizer { get; init; } = new();
     public int Iterations { get; init; } = 1000;

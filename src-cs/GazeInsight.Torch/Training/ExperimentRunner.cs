@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GazeInsight.Imaging.Data;
+using GazeInsight.Metrics;
 using GazeInsight.Text.Embeddings;
 using GazeInsight.Torch.Backend;
 using GazeInsight.Torch.Data;
@@ -82,7 +83,7 @@ public static class ExperimentRunner
                 }
                 if (!evaluate) continue;
 
-                var score = MeanDice(Evaluator.Evaluate(method, method.Outputs[0], validation, request.BatchSize));
+                var score = MeanDice(Evaluator.Evaluate(method, method.Outputs[0], validation, request.BatchSize, surfaceMetrics: false));
                 events.add_scalar($"validation/{request.SelectBy}", (float)score, done);
                 curve.Add(new CurvePoint(done, lastLoss, learningRate, score));
                 var isBest = score > state.BestScore;

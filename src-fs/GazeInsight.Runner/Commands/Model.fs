@@ -180,6 +180,7 @@ let private predict (args: ParseResults<PredictArgs>) =
                         Method = TorchEngine.methodOptions cfg.Method,
                         ImageSize = cfg.Data.ImageSize,
                         Features = Array.ofList cfg.Model.Features,
+                        FeatureSize = cfg.Model.FeatureSize,
                         Seed = cfg.Seed
                     )
 
