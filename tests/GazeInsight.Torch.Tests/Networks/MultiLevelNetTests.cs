@@ -35,10 +35,16 @@ public class MultiLevelNetTests
         Assert.Equal(expected, FeaturePropagation.PropagatedLogits(features, weight, bias).item<float>(), 5);
     }
 
-    [Fact]
-    public void PropagationMatchesAPixelLoopOverTheDilatedNeighbourhood()
+    [Theory]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    [InlineData(15)]
+    [InlineData(16)]
+    public void PropagationMatchesAPixelLoopOverTheDilatedNeighbourhood(int seed)
     {
         using var scope = NewDisposeScope();
+        manual_seed(seed);
         var features = randn(1, 2, 5, 6);
         var weight = randn(1, 2, 1, 1);
         var bias = randn(1);
@@ -62,7 +68,9 @@ public class MultiLevelNetTests
             var exp = scores.Select(s => Math.Exp(s - max)).ToArray();
             double f0 = 0, f1 = 0;
             for (var k = 0; k < 25; k++) { f0 += exp[k] / exp.Sum() * neighbours[k].Item1; f1 += exp[k] / exp.Sum() * neighbours[k].Item2; }
-            Assert.Equal(w0 * f0 + w1 * f1 + b, actual[y * 6 + x], 4);
+            // float32 against double: relative tolerance (dot products of randn features reach ~10)
+            var expected = w0 * f0 + w1 * f1 + b;
+            Assert.True(Math.Abs(expected - actual[y * 6 + x]) <= 1e-4 * (1 + Math.Abs(expected)), $"({y},{x}): {expected} vs {actual[y * 6 + x]}");
         }
     }
 }
