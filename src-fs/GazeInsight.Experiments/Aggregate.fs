@@ -101,22 +101,22 @@ let pairedT (pairs: (float * float) list) : float option =
             Some(2.0 * (1.0 - StudentT.CDF(0.0, 1.0, float (n - 1), abs t)) |> min 1.0)
 
 /// Pairs of a row with its baseline: by case id (values averaged over seeds) or by seed.
-let pairs (over: PairedOver) (output: string) (checkpoint: string) (metric: string)
+let pairs (over: PairedOver) (output: string) (baselineOutput: string) (checkpoint: string) (metric: string)
           (row: (int * CellResult) list) (baseline: (int * CellResult) list) : (float * float) list =
     match over with
     | Cases ->
         let a = perCase output checkpoint metric (row |> List.map snd)
-        let b = perCase output checkpoint metric (baseline |> List.map snd)
+        let b = perCase baselineOutput checkpoint metric (baseline |> List.map snd)
         [ for KeyValue(k, v) in a do
               match Map.tryFind k b with
               | Some w -> yield v, w
               | None -> () ]
     | Seeds ->
-        let bySeed rs =
-            rs |> List.choose (fun (s, r) -> cellValue output checkpoint metric r |> Option.map (fun v -> s, v)) |> Map.ofList
+        let bySeed out rs =
+            rs |> List.choose (fun (s, r) -> cellValue out checkpoint metric r |> Option.map (fun v -> s, v)) |> Map.ofList
 
-        let a = bySeed row
-        let b = bySeed baseline
+        let a = bySeed output row
+        let b = bySeed baselineOutput baseline
         [ for KeyValue(s, v) in a do
               match Map.tryFind s b with
               | Some w -> yield v, w

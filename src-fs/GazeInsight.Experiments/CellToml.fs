@@ -15,13 +15,87 @@ let sections = [ "data"; "model"; "method"; "optimizer"; "train"; "evaluation" ]
 
 /// Method kinds: the keys each allows (besides `kind`) and how to read them.
 /// A new kind slots in as one entry here (and a case in Domain.MethodSpec).
+let private fgiKeys =
+    [ "high_threshold"; "low_threshold"; "teacher_features"; "text"; "attention_heads"; "fusion_weight"
+      "supervised_loss"; "afc_weight"; "cwc"; "cwc_weight"; "tau_pos"; "tau_neg"; "cutmix_noise"; "darm"
+      "darm_ratio"; "darm_min_patch"; "darm_max_patch"; "darm_fill"; "ramp_up" ]
+
+/// FGI defaults follow the released code (method.md §5–§7).
+let private readFgi (s: Scope) (path: string) (n: Node) : MethodSpec option =
+    let high = opt s path n "high_threshold" (floatIn 0.0 1.0 true) 0.5
+    let low = opt s path n "low_threshold" (floatIn 0.0 1.0 true) 0.3
+
+    if low > high then
+        fail s (tryGet "low_threshold" n |> Option.bind _.Pos) (join path "low_threshold")
+            $"must not exceed high_threshold ({formatFloat high}): the student's mask is the broader one, got {formatFloat low}"
+
+    let teacher = opt s path n "teacher_features" (listOf (intIn 4 8192)) [ 64; 128; 256; 512; 1024; 128 ]
+
+    if teacher.Length <> 6 || teacher |> List.exists (fun f -> f % 4 <> 0) then
+        fail s (tryGet "teacher_features" n |> Option.bind _.Pos) (join path "teacher_features")
+            $"expected six multiples of 4 (MONAI's BasicUNet features), got {teacher.Length} numbers"
+
+    let minPatch = opt s path n "darm_min_patch" (intIn 1 256) 3
+    let maxPatch = opt s path n "darm_max_patch" (intIn 1 256) 10
+
+    if maxPatch < minPatch then
+        fail s (tryGet "darm_max_patch" n |> Option.bind _.Pos) (join path "darm_max_patch")
+            $"must be at least darm_min_patch ({minPatch}), got {maxPatch}"
+
+    let darm =
+        match opt s path n "darm" (choice [ "gaze"; "prediction"; "off" ]) "gaze" with
+        | "off" -> DarmOff
+        | region ->
+            DarmOn(
+                (if region = "prediction" then PredictionDisagreement else GazeDisagreement),
+                opt s path n "darm_ratio" (floatIn 0.0 1.0 true) 0.3,
+                minPatch,
+                maxPatch,
+                opt s path n "darm_fill" (floatIn -100.0 100.0 false) 0.0
+            )
+
+    Some(
+        FgiMethod
+            { HighThreshold = high
+              LowThreshold = low
+              TeacherFeatures = teacher
+              Text = opt s path n "text" boolean true
+              AttentionHeads = opt s path n "attention_heads" (intIn 1 64) 8
+              LearnableFusionWeight = opt s path n "fusion_weight" (choice [ "fixed"; "learnable" ]) "fixed" = "learnable"
+              PartialCe = opt s path n "supervised_loss" (choice [ "bce"; "partial_ce" ]) "bce" = "partial_ce"
+              AfcWeight = opt s path n "afc_weight" (floatIn 0.0 100.0 false) 0.05
+              Cwc =
+                match opt s path n "cwc" (choice [ "bidirectional"; "teacher_to_student"; "off" ]) "bidirectional" with
+                | "off" -> CwcOff
+                | "teacher_to_student" -> CwcTeacherToStudent
+                | _ -> CwcBidirectional
+              CwcWeight = opt s path n "cwc_weight" (floatIn 0.0 100.0 false) 1.0
+              TauPositive = opt s path n "tau_pos" (floatIn 0.0 1.0 false) 0.8
+              TauNegative = opt s path n "tau_neg" (floatIn 0.0 1.0 false) 0.2
+              CutMixNoise = opt s path n "cutmix_noise" (floatIn 0.0 10.0 false) 0.2
+              Darm = darm
+              RampUp = opt s path n "ramp_up" (intIn 0 10000000) 4000 }
+    )
+
+let private readGazeMedSeg (s: Scope) (path: string) (n: Node) : MethodSpec option =
+    let thresholds = opt s path n "thresholds" (nonEmptyList (floatIn 0.0 1.0 true)) [ 0.5; 0.3 ]
+
+    Some(
+        GazeMedSegMethod
+            { Thresholds = thresholds
+              ConsistencyWeight = opt s path n "consistency_weight" (floatIn 0.0 100.0 false) 3.0
+              RampUp = opt s path n "ramp_up" (intIn 0 10000000) 4000 }
+    )
+
 let methodKinds: (string * string list * (Scope -> string -> Node -> MethodSpec option)) list =
     [ "full", [], (fun _ _ _ -> Some Full)
       "gaze",
       [ "threshold" ],
-      fun s path n ->
+      (fun s path n ->
           req s path n "threshold" "a float in (0, 1]" (floatIn 0.0 1.0 true)
-          |> Option.map GazeSingle ]
+          |> Option.map GazeSingle)
+      "gazemedseg", [ "thresholds"; "consistency_weight"; "ramp_up" ], readGazeMedSeg
+      "fgi", fgiKeys, readFgi ]
 
 let private dataDefaults =
     {| ImageSize = 224
@@ -277,6 +351,41 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
         match c.Method with
         | Full -> [ "kind", s "full" ]
         | GazeSingle th -> [ "kind", s "gaze"; "threshold", f th ]
+        | GazeMedSegMethod g ->
+            [ "kind", s "gazemedseg"
+              "thresholds", node (Arr(g.Thresholds |> List.map f))
+              "consistency_weight", f g.ConsistencyWeight
+              "ramp_up", i g.RampUp ]
+        | FgiMethod m ->
+            [ yield "kind", s "fgi"
+              yield "high_threshold", f m.HighThreshold
+              yield "low_threshold", f m.LowThreshold
+              yield "teacher_features", node (Arr(m.TeacherFeatures |> List.map i))
+              yield "text", b m.Text
+              yield "attention_heads", i m.AttentionHeads
+              yield "fusion_weight", s (if m.LearnableFusionWeight then "learnable" else "fixed")
+              yield "supervised_loss", s (if m.PartialCe then "partial_ce" else "bce")
+              yield "afc_weight", f m.AfcWeight
+              yield "cwc",
+                    s (
+                        match m.Cwc with
+                        | CwcOff -> "off"
+                        | CwcBidirectional -> "bidirectional"
+                        | CwcTeacherToStudent -> "teacher_to_student"
+                    )
+              yield "cwc_weight", f m.CwcWeight
+              yield "tau_pos", f m.TauPositive
+              yield "tau_neg", f m.TauNegative
+              yield "cutmix_noise", f m.CutMixNoise
+              match m.Darm with
+              | DarmOff -> yield "darm", s "off"
+              | DarmOn(region, ratio, minPatch, maxPatch, fill) ->
+                  yield "darm", s (if region = PredictionDisagreement then "prediction" else "gaze")
+                  yield "darm_ratio", f ratio
+                  yield "darm_min_patch", i minPatch
+                  yield "darm_max_patch", i maxPatch
+                  yield "darm_fill", f fill
+              yield "ramp_up", i m.RampUp ]
 
     let o = c.Optimizer
 

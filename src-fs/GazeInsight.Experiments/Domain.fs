@@ -41,6 +41,56 @@ type ModelSpec =
       /// Channels of the feature map before the head (128 in the paper).
       FeatureSize: int }
 
+/// Confidence-weighted consistency between teacher and student (method.md §5).
+type CwcSpec =
+    | CwcOff
+    /// Each network learns from the other's CutMixed logits (released code).
+    | CwcBidirectional
+    /// Only the student learns from the teacher (paper).
+    | CwcTeacherToStudent
+
+/// Where DARM finds disagreement (method.md §6).
+type DarmRegionSpec =
+    /// Where the two gaze masks differ (released code).
+    | GazeDisagreement
+    /// Where teacher and student predictions differ (paper).
+    | PredictionDisagreement
+
+type DarmSpec =
+    | DarmOff
+    | DarmOn of region: DarmRegionSpec * ratio: float * minPatch: int * maxPatch: int * fill: float
+
+/// The FGI teacher–student method and its ablations as data (method.md §4–§6).
+type FgiSpec =
+    { /// Gaze threshold of the teacher's high-confidence mask.
+      HighThreshold: float
+      /// Gaze threshold of the student's broad mask.
+      LowThreshold: float
+      /// Teacher BasicUNet features; the student uses model.features.
+      TeacherFeatures: int list
+      /// Text fusion in the teacher ("without text" when false).
+      Text: bool
+      AttentionHeads: int
+      LearnableFusionWeight: bool
+      /// Partial cross-entropy (paper) instead of BCE (released code).
+      PartialCe: bool
+      /// Effective AFC weight (0 = "without AFC").
+      AfcWeight: float
+      Cwc: CwcSpec
+      CwcWeight: float
+      TauPositive: float
+      TauNegative: float
+      CutMixNoise: float
+      Darm: DarmSpec
+      /// Ramp-up length of the consistency and alignment weights, in iterations.
+      RampUp: int }
+
+/// GazeMedSeg's multi-level baseline.
+type GazeMedSegSpec =
+    { Thresholds: float list
+      ConsistencyWeight: float
+      RampUp: int }
+
 /// The supervision and model family. A new method kind is one case here, one reader in
 /// SpecToml.methodKinds, one writer in Canonical and one mapping in the runner's executor.
 type MethodSpec =
@@ -48,6 +98,10 @@ type MethodSpec =
     | Full
     /// BasicUNet supervised by one gaze level: soft map >= threshold.
     | GazeSingle of threshold: float
+    /// GazeMedSeg multi-level gaze supervision.
+    | GazeMedSegMethod of GazeMedSegSpec
+    /// From Gaze to Insight: text-aware teacher and image-only student.
+    | FgiMethod of FgiSpec
 
 type OptimizerKind =
     | Sgd
@@ -130,13 +184,22 @@ type Significance =
 type TableSpec =
     { Name: string
       Caption: string
-      /// Variant names shown as rows, in order; None = every variant.
+      /// Rows, in order: a variant name, or "variant:output" to show another output of that
+      /// variant (e.g. "FGI:student"); None = every variant.
       Rows: string list option
       Metrics: string list
       /// Model output: "model", "teacher", "student", "average".
       Output: string
       Checkpoint: Checkpoint
       Significance: Significance option }
+
+module TableRow =
+    /// A table row reference "variant" or "variant:output" split into its variant and output
+    /// (the table's output where the row names none).
+    let reference (tableOutput: string) (row: string) =
+        match row.LastIndexOf ':' with
+        | i when i > 0 -> row.Substring(0, i), row.Substring(i + 1)
+        | _ -> row, tableOutput
 
 /// One point of the grid.
 type Cell =

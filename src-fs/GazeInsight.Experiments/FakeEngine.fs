@@ -53,6 +53,8 @@ let private quality (cfg: CellConfig) =
         match cfg.Method with
         | Full -> 0.86
         | GazeSingle th -> 0.78 - 0.3 * abs (th - 0.45)
+        | GazeMedSegMethod g -> 0.79 + 0.005 * float g.Thresholds.Length
+        | FgiMethod m -> 0.80 + (if m.Text then 0.01 else 0.0) + (if m.Darm = DarmOff then 0.0 else 0.005)
 
     q - 0.05 * exp (-float cfg.Train.Iterations / 200.0)
 

@@ -192,9 +192,20 @@ let private readAxes (s: Scope) (doc: Node) : Axis list =
 let private readTables (s: Scope) (doc: Node) (variants: Variant list) (axes: Axis list) : TableSpec list =
     let names = variants |> List.map _.Name
 
+    let outputs = [ "model"; "teacher"; "student"; "average" ]
+
     let variantName: Conv<string> =
         fun s path n ->
             match str s path n with
+            | Some row when row.Contains ':' && List.contains (fst (TableRow.reference "model" row)) names ->
+                let output = snd (TableRow.reference "model" row)
+
+                if List.contains output outputs then
+                    Some row
+                else
+                    let all = String.Join(", ", outputs |> List.map (sprintf "\"%s\""))
+                    fail s n.Pos path $"unknown output \"{output}\" in \"{row}\"; outputs are {all}"
+                    None
             | Some v when List.contains v names -> Some v
             | Some v ->
                 match suggest v names with

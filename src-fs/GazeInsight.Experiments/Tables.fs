@@ -61,12 +61,17 @@ let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult opt
         | Some names -> names
         | None -> spec.Variants |> List.map _.Name
 
+    // (label, cells, output) per row; "variant:output" rows show another output of a variant
     let rowCells =
-        [ for v in variants do
+        [ for row in variants do
+              let v, output = TableRow.reference t.Output row
+              let suffix = if output <> t.Output then ":" + output else ""
+
               yield!
                   spec.Cells
                   |> List.filter (fun c -> c.Variant = v)
-                  |> List.groupBy _.Row ]
+                  |> List.groupBy _.Row
+                  |> List.map (fun (label, cells) -> label + suffix, cells, output) ]
 
     let seeded (cells: Cell list) =
         cells |> List.choose (fun c -> results c |> Option.map (fun r -> c.Seed, r))
@@ -74,32 +79,33 @@ let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult opt
     let baselineFor (cells: Cell list) =
         t.Significance
         |> Option.map (fun s ->
-            let candidates = rowCells |> List.filter (fun (_, cs) -> cs.Head.Variant = s.Baseline)
+            let baseVariant, baseOutput = TableRow.reference t.Output s.Baseline
+            let candidates = rowCells |> List.filter (fun (_, cs, o) -> cs.Head.Variant = baseVariant && o = baseOutput)
 
             candidates
-            |> List.tryFind (fun (_, cs) -> cs.Head.Assignment = cells.Head.Assignment)
+            |> List.tryFind (fun (_, cs, _) -> cs.Head.Assignment = cells.Head.Assignment)
             |> Option.orElse (List.tryHead candidates)
-            |> Option.map snd
-            |> Option.defaultValue [])
+            |> Option.map (fun (_, cs, _) -> cs, baseOutput)
+            |> Option.defaultValue ([], baseOutput))
 
     let rows =
-        [ for label, cells in rowCells do
+        [ for label, cells, output in rowCells do
               let mine = seeded cells
               let baseCells = baselineFor cells
 
               let isBaseline =
                   match t.Significance, baseCells with
-                  | Some _, Some bc -> not bc.IsEmpty && bc.Head.Row = label
+                  | Some _, Some(bc, baseOutput) -> not bc.IsEmpty && bc.Head.Row = (fst (TableRow.reference output label)) && output = baseOutput
                   | _ -> false
 
               let entries =
                   [ for m in t.Metrics do
-                        let values = mine |> List.choose (fun (_, r) -> Aggregate.cellValue t.Output checkpoint m r)
+                        let values = mine |> List.choose (fun (_, r) -> Aggregate.cellValue output checkpoint m r)
 
                         let p =
                             match t.Significance, baseCells with
-                            | Some s, Some bc when not isBaseline ->
-                                Aggregate.pairs s.Over t.Output checkpoint m mine (seeded bc)
+                            | Some s, Some(bc, baseOutput) when not isBaseline ->
+                                Aggregate.pairs s.Over output baseOutput checkpoint m mine (seeded bc)
                                 |> Aggregate.test s.Test
                             | _ -> None
 

@@ -30,10 +30,53 @@ let dataRoot (cfg: CellConfig) (runtime: CellRuntime) =
     | Folder(root, layout) -> root, layout
     | Synthetic s -> SyntheticDataset.Ensure(syntheticOptions s, runtime.CacheDir, null), "generic"
 
-let methodOptions (m: MethodSpec) : MethodOptions =
+/// The method's options; featureSize is model.feature_size (FGI and GazeMedSeg carry it in
+/// their own options, the single-network methods take it from the request).
+let methodOptions (m: MethodSpec) (featureSize: int) : MethodOptions =
     match m with
     | Full -> FullySupervised()
     | GazeSingle th -> GazeSingleLevel(th)
+    | GazeMedSegMethod g ->
+        GazeMedSeg(Array.ofList g.Thresholds, ConsistencyWeight = g.ConsistencyWeight, RampUp = g.RampUp, FeatureSize = featureSize)
+    | FgiMethod f ->
+        Fgi(
+            HighThreshold = f.HighThreshold,
+            LowThreshold = f.LowThreshold,
+            TeacherFeatures = Array.ofList f.TeacherFeatures,
+            FeatureSize = featureSize,
+            TextFusion = f.Text,
+            AttentionHeads = f.AttentionHeads,
+            FusionWeight = (if f.LearnableFusionWeight then FusionWeight.Learnable else FusionWeight.Fixed),
+            SupervisedLoss = (if f.PartialCe then SupervisedLoss.PartialCe else SupervisedLoss.Bce),
+            AfcWeight = f.AfcWeight,
+            Cwc =
+                (match f.Cwc with
+                 | CwcOff -> CwcVariant.Off
+                 | CwcBidirectional -> CwcVariant.Bidirectional
+                 | CwcTeacherToStudent -> CwcVariant.TeacherToStudent),
+            CwcWeight = f.CwcWeight,
+            TauPositive = f.TauPositive,
+            TauNegative = f.TauNegative,
+            CutMixNoise = f.CutMixNoise,
+            Darm =
+                (match f.Darm with
+                 | DarmOff -> GazeInsight.Torch.Training.DarmOff() :> DarmOptions
+                 | DarmOn(region, ratio, minPatch, maxPatch, fill) ->
+                     DarmMasking(
+                         (if region = PredictionDisagreement then DarmRegion.PredictionDisagreement else DarmRegion.GazeDisagreement),
+                         ratio,
+                         minPatch,
+                         maxPatch,
+                         fill
+                     )),
+            RampUp = f.RampUp
+        )
+
+/// Whether the cell's method reads text embeddings (embeddings/<id>.npy for every image).
+let needsText (cfg: CellConfig) =
+    match cfg.Method with
+    | FgiMethod f -> f.Text
+    | _ -> false
 
 let request (cfg: CellConfig) (runtime: CellRuntime) (outputDir: string) : ExperimentRequest =
     let root, layout = dataRoot cfg runtime
@@ -45,7 +88,7 @@ let request (cfg: CellConfig) (runtime: CellRuntime) (outputDir: string) : Exper
         ImageSize = cfg.Data.ImageSize,
         ValidationFraction = cfg.Data.ValidationFraction,
         GazeMap = cfg.Data.GazeMap,
-        Method = methodOptions cfg.Method,
+        Method = methodOptions cfg.Method cfg.Model.FeatureSize,
         Features = Array.ofList cfg.Model.Features,
         FeatureSize = cfg.Model.FeatureSize,
         Optimizer =

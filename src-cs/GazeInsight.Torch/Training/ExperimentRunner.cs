@@ -32,7 +32,7 @@ public static class ExperimentRunner
         var (trainIds, validationIds) = dataset.SplitValidation(request.ValidationFraction, seed: 0);
         var needsGaze = MethodFactory.NeedsGaze(request.Method);
         var inChannels = dataset.Modality == Modality.Rgb ? 3 : 1;
-        using var method = MethodFactory.Create(request.Method, inChannels, request, device);
+        using var method = MethodFactory.Create(WithTextSize(request.Method, request.DataRoot, trainIds), inChannels, request, device);
         // the teacher reads text at test time too (method.md §3): every split needs embeddings
         var text = method.UsesText ? new EmbeddingStore(request.DataRoot) : null;
         using var train = PreparedSplit.Load(dataset, trainIds, request.ImageSize, device, requireGaze: needsGaze, text);
@@ -118,6 +118,12 @@ public static class ExperimentRunner
             Device = device.ToString(),
         };
     }
+
+    /// <summary>The teacher's text projection adapts to the embeddings' D (384 MiniLM, 768 RoBERTa, ...).</summary>
+    private static MethodOptions WithTextSize(MethodOptions method, string dataRoot, IReadOnlyList<string> trainIds) =>
+        method is Fgi { TextFusion: true } fgi && trainIds.Count > 0
+            ? fgi with { TextDim = new EmbeddingStore(dataRoot).Load(trainIds[0]).Dimension }
+            : method;
 
     private static double MeanDice(IReadOnlyList<CaseMetrics> cases) => cases.Count == 0 ? 0 : cases.Average(c => c.Dice);
 

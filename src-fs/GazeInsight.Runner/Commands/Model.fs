@@ -177,7 +177,7 @@ let private predict (args: ParseResults<PredictArgs>) =
                     ExperimentRequest(
                         DataRoot = dataset.Root,
                         OutputDir = cellDir,
-                        Method = TorchEngine.methodOptions cfg.Method,
+                        Method = TorchEngine.methodOptions cfg.Method cfg.Model.FeatureSize,
                         ImageSize = cfg.Data.ImageSize,
                         Features = Array.ofList cfg.Model.Features,
                         FeatureSize = cfg.Model.FeatureSize,

@@ -82,23 +82,32 @@ let cacheDir (args: ParseResults<Args>) (spec: ExperimentSpec) =
         | env -> IO.Path.GetFullPath env
 
 /// Generates each synthetic data set the sweep needs once, before any cell starts, so that
-/// parallel cells never race to make it.
+/// parallel cells never race to make it; where a cell's method reads text, the set's
+/// descriptions are embedded with the offline encoder (up-to-date embeddings are skipped).
 let private prepareData (spec: ExperimentSpec) (cache: string) =
     let sets =
         spec.Cells
         |> List.choose (fun c ->
             match c.Config.Data.Source with
-            | Synthetic s -> Some s
+            | Synthetic s -> Some(s, TorchEngine.needsText c.Config)
             | Folder _ -> None)
-        |> List.distinct
+        |> List.groupBy fst
+        |> List.map (fun (s, uses) -> s, uses |> List.exists snd)
 
-    for s in sets do
+    for s, needsText in sets do
         let options = TorchEngine.syntheticOptions s
         let root = IO.Path.Combine(cache, options.CacheKey())
 
         if not (IO.Directory.Exists root) then
             printfn "generating the synthetic data set (%d train + %d test, %d px) into %s" s.Train s.Test s.Size root
             GazeInsight.Imaging.Synthetic.SyntheticDataset.Ensure(options, cache, null) |> ignore
+
+        if needsText then
+            use encoder = GazeInsight.Text.Encoders.TextEncoders.Create "minilm"
+            let summary = GazeInsight.Text.Embeddings.EmbeddingPass.Run(root, encoder, GazeInsight.Text.Embeddings.EmbedOptions())
+
+            if summary.Written > 0 then
+                printfn "embedded %d descriptions of the synthetic set with %s" summary.Written encoder.Name
 
 let private execute (args: ParseResults<Args>) (spec: ExperimentSpec) =
     let engine = args.GetResult(Engine, "torch")
