@@ -145,17 +145,7 @@ public static class NciIsbiPreparation
     private static double Distance(double[] a, double[] b) =>
         Math.Sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
 
-    private static void CopyAtomically(string from, string to)
-    {
-        var tmp = to + $".{Guid.NewGuid():N}.tmp";
-        File.Copy(from, tmp);
-        File.Move(tmp, to, overwrite: true);
-    }
+    private static void CopyAtomically(string from, string to) => AtomicFile.Copy(from, to);
 
-    private static void WriteAtomically(string path, string text)
-    {
-        var tmp = path + $".{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

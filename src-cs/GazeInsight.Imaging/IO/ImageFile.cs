@@ -306,25 +306,8 @@ public static class ImageFile
         };
     }
 
-    private static void SaveAtomically(string path, Image img, IImageEncoder encoder)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
-            {
-                img.Save(fs, encoder);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
+    private static void SaveAtomically(string path, Image img, IImageEncoder encoder) =>
+        AtomicFile.Write(path, stream => img.Save(stream, encoder));
 
     /// <summary>Reads a whole file, turning absence, I/O errors and excess size into <see cref="InvalidInputException"/>.</summary>
     internal static byte[] ReadAllBytesChecked(string path, long maxBytes)

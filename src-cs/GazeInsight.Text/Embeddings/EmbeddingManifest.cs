@@ -1,3 +1,4 @@
+using GazeInsight.Imaging.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GazeInsight.Imaging;

@@ -1,3 +1,4 @@
+using GazeInsight.Imaging.IO;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
