@@ -51,6 +51,8 @@ public sealed class PreparedSplit : IDisposable
         if (requireGaze && samples.FirstOrDefault(s => s.GazeMap is null) is { } missing)
             throw new ArgumentException($"sample '{missing.Id}' has no gaze map, but the method trains on gaze");
 
+        // loaded outside this method's dispose scope, which would otherwise free its tensors
+        var preparedText = text is null ? null : PreparedText.Load(text, ids, device);
         using var scope = NewDisposeScope();
         var images = new List<Tensor>(ids.Count);
         var masks = new List<Tensor>(ids.Count);
@@ -72,7 +74,7 @@ public sealed class PreparedSplit : IDisposable
             cat(masks, 0).to(device).MoveToOuterDisposeScope(),
             withGaze ? cat(gaze, 0).to(device).MoveToOuterDisposeScope() : null,
             native,
-            text is null ? null : PreparedText.Load(text, ids, device));
+            preparedText);
         return result;
     }
 

@@ -28,7 +28,6 @@ public sealed class EndToEndTests : IDisposable
     public void FgiAndGazeMedSegTrainThroughTheExperimentRunner()
     {
         TinyDataset.Write(Path.Combine(_root, "data"));
-        // the runner does not pass text yet: the FGI run here is the no-text teacher
         var fgi = ExperimentRunner.Run(Request("fgi", TinyFgi.Options(text: false)), null, CancellationToken.None);
         Assert.Equal(
             [("teacher", "last"), ("student", "last"), ("average", "last"), ("teacher", "best"), ("student", "best"), ("average", "best")],
@@ -39,5 +38,25 @@ public sealed class EndToEndTests : IDisposable
         var gms = ExperimentRunner.Run(Request("gms", new GazeMedSeg([0.5, 0.3]) { FeatureSize = 8 }), null, CancellationToken.None);
         Assert.Equal([("model", "last"), ("model", "best")], gms.Evaluations.Select(e => (e.Output, e.Checkpoint)));
         Assert.Equal([3, 6], gms.Curve.Select(p => p.Iteration));
+    }
+
+    [Fact]
+    public void FgiReadsTextEmbeddingsOfAnySizeFromTheDataRoot()
+    {
+        var data = TinyDataset.Write(Path.Combine(_root, "data"));
+        // token embeddings of varying length L and size D = 10 (not the options' TextDim):
+        // the runner pads them, passes the real-token mask and sizes the projection from the files
+        var ids = File.ReadAllLines(Path.Combine(data, "train.txt")).Concat(File.ReadAllLines(Path.Combine(data, "test.txt")));
+        var random = new Random(3);
+        foreach (var id in ids)
+        {
+            var length = random.Next(2, 6);
+            var values = Enumerable.Range(0, length * 10).Select(_ => (float)random.NextDouble()).ToArray();
+            GazeInsight.Imaging.IO.NpyFile.WriteFloat32(Path.Combine(data, "embeddings", id + ".npy"), values, [length, 10]);
+        }
+
+        var fgi = ExperimentRunner.Run(Request("fgi-text", TinyFgi.Options(text: true)), null, CancellationToken.None);
+        Assert.Equal(6, fgi.Evaluations.Count);
+        Assert.All(fgi.Curve, p => Assert.True(double.IsFinite(p.Loss)));
     }
 }
