@@ -162,7 +162,7 @@ let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult opt
           | Some s -> yield testName s + "."
           | None -> ()
           if missing then
-              yield "(k/n): only k of n seeds have finished; \"missing\": none has." ]
+              yield "(k/n): only k of n seeds have a value (the others have not finished, or every case is undefined there, e.g. HD95 with empty predictions); \"missing\": none has." ]
 
     { Name = t.Name
       Caption = String.Join(" ", parts)
