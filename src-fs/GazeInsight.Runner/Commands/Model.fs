@@ -200,6 +200,19 @@ let private predict (args: ParseResults<PredictArgs>) =
                     | "all" -> Seq.append dataset.TrainIds dataset.TestIds |> Seq.toArray :> _
                     | other -> raise (ArgumentException $"--split: expected test, train or all, got '{other}'")
 
+                // the teacher reads text at test time too: every id needs its embedding file
+                if method.UsesText then
+                    match ids |> Seq.tryFind (fun id -> not (File.Exists(dataset.EmbeddingPath id))) with
+                    | Some id ->
+                        raise (
+                            InvalidInputException(
+                                dataset.EmbeddingPath id,
+                                null,
+                                "missing text embedding: this method's teacher reads text (make them with runner text embed --data DIR)"
+                            )
+                        )
+                    | None -> ()
+
                 let text (id: string) = TextEmbeddingFile.TryRead(dataset.EmbeddingPath id)
                 let out = Path.GetFullPath(args.GetResult PredictArgs.Out)
                 let n = PredictionWriter.Write(method, output, dataset, ids, cfg.Data.ImageSize, device, Func<_, _> text, out)
