@@ -17,8 +17,6 @@ namespace GazeInsight.Torch.Methods;
 /// </summary>
 public sealed class FgiMethod : ISegmentationMethod
 {
-    private const string TeacherFile = "teacher.bin", StudentFile = "student.bin";
-    private const string TeacherOptimizerFile = "teacher-optimizer.bin", StudentOptimizerFile = "student-optimizer.bin";
     private const ulong DarmSalt = 0xda53, CutMixSalt = 0xc07;
 
     private readonly Fgi _options;
@@ -186,20 +184,14 @@ public sealed class FgiMethod : ISegmentationMethod
 
     public void Save(string folder, bool withOptimizers)
     {
-        _teacher.save(Path.Combine(folder, TeacherFile));
-        _student.save(Path.Combine(folder, StudentFile));
-        if (!withOptimizers) return;
-        _teacherOptimizer.save_state_dict(Path.Combine(folder, TeacherOptimizerFile));
-        _studentOptimizer.save_state_dict(Path.Combine(folder, StudentOptimizerFile));
+        NetworkFiles.Save(folder, "teacher", _teacher, _teacherOptimizer, withOptimizers);
+        NetworkFiles.Save(folder, "student", _student, _studentOptimizer, withOptimizers);
     }
 
     public void Load(string folder, bool withOptimizers)
     {
-        _teacher.load(Path.Combine(folder, TeacherFile));
-        _student.load(Path.Combine(folder, StudentFile));
-        if (!withOptimizers) return;
-        _teacherOptimizer.load_state_dict(Path.Combine(folder, TeacherOptimizerFile));
-        _studentOptimizer.load_state_dict(Path.Combine(folder, StudentOptimizerFile));
+        NetworkFiles.Load(folder, "teacher", _teacher, _teacherOptimizer, withOptimizers);
+        NetworkFiles.Load(folder, "student", _student, _studentOptimizer, withOptimizers);
     }
 
     private static void Validate(Fgi o)

@@ -16,7 +16,6 @@ namespace GazeInsight.Torch.Methods;
 /// </summary>
 public sealed class GazeMedSegMethod : ISegmentationMethod
 {
-    private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin";
     private readonly GazeMedSeg _options;
     private readonly MultiLevelNet _model;
     private readonly OptimizerHelper _optimizer;
@@ -72,17 +71,9 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
 
     public void SetLearningRate(double learningRate) => OptimizerFactory.SetLearningRate(_optimizer, learningRate);
 
-    public void Save(string folder, bool withOptimizers)
-    {
-        _model.save(Path.Combine(folder, ModelFile));
-        if (withOptimizers) _optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
-    }
+    public void Save(string folder, bool withOptimizers) => NetworkFiles.Save(folder, "model", _model, _optimizer, withOptimizers);
 
-    public void Load(string folder, bool withOptimizers)
-    {
-        _model.load(Path.Combine(folder, ModelFile));
-        if (withOptimizers) _optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
-    }
+    public void Load(string folder, bool withOptimizers) => NetworkFiles.Load(folder, "model", _model, _optimizer, withOptimizers);
 
     public void Dispose()
     {

@@ -14,8 +14,6 @@ namespace GazeInsight.Torch.Methods;
 /// </summary>
 public sealed class SupervisedMethod : ISegmentationMethod
 {
-    private const string ModelFile = "model.bin";
-    private const string OptimizerFile = "optimizer.bin";
     private readonly SegmentationNet _model;
     private readonly OptimizerHelper _optimizer;
     private readonly double? _gazeThreshold;
@@ -55,17 +53,9 @@ public sealed class SupervisedMethod : ISegmentationMethod
 
     public void SetLearningRate(double learningRate) => OptimizerFactory.SetLearningRate(_optimizer, learningRate);
 
-    public void Save(string folder, bool withOptimizers)
-    {
-        _model.save(Path.Combine(folder, ModelFile));
-        if (withOptimizers) _optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
-    }
+    public void Save(string folder, bool withOptimizers) => NetworkFiles.Save(folder, "model", _model, _optimizer, withOptimizers);
 
-    public void Load(string folder, bool withOptimizers)
-    {
-        _model.load(Path.Combine(folder, ModelFile));
-        if (withOptimizers) _optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
-    }
+    public void Load(string folder, bool withOptimizers) => NetworkFiles.Load(folder, "model", _model, _optimizer, withOptimizers);
 
     public void Dispose()
     {
