@@ -10,7 +10,9 @@ shim=libgazeinsight_stdcxx_compat.so
 mapfile -t targets < <(find "$out" -name libLibTorchSharp.so -type f 2>/dev/null)
 [ ${#targets[@]} -gt 0 ] || exit 0
 
-stdcxx=$( (/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null) | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
+# awk reads to the end (no early exit): an early exit would kill ldconfig with SIGPIPE, which
+# pipefail turns into a failed build whenever ldconfig's listing outgrows the pipe buffer
+stdcxx=$( (/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null) | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')
 if [ -n "$stdcxx" ] && grep -q GLIBCXX_3.4.32 "$stdcxx"; then
   exit 0   # the system libstdc++ is new enough: nothing to do
 fi
