@@ -265,9 +265,27 @@ let private readTrain (s: Scope) (n: Node) : TrainSpec =
       EvalEvery = opt s p n "eval_every" (intIn 1 10_000_000) 100
       Flips = opt s p n "flips" boolean true }
 
-let private readEvaluation (s: Scope) (n: Node) : EvaluationSpec =
-    checkKeys s "evaluation" n [ "select_by" ]
-    { SelectBy = opt s "evaluation" n "select_by" (choice [ "dice"; "iou" ]) "dice" }
+/// `select_output` must name an output of the cell's method (unknown when the method failed to read).
+let private readEvaluation (s: Scope) (methodSpec: MethodSpec option) (n: Node) : EvaluationSpec =
+    checkKeys s "evaluation" n [ "select_by"; "select_output" ]
+    let selectBy = opt s "evaluation" n "select_by" (choice [ "dice"; "iou" ]) "dice"
+
+    let selectOutput =
+        match methodSpec with
+        | Some m ->
+            let outputs = MethodOutputs.all m
+            let chosen = opt s "evaluation" n "select_output" nonEmptyStr (MethodOutputs.headline m)
+
+            if not (List.contains chosen outputs) then
+                let all = String.Join(", ", outputs |> List.map (sprintf "\"%s\""))
+                fail s (tryGet "select_output" n |> Option.bind _.Pos) "evaluation.select_output"
+                    $"\"{chosen}\" is not an output of this cell's method; its outputs are {all}"
+
+            chosen
+        | None -> opt s "evaluation" n "select_output" nonEmptyStr "model"
+
+    { SelectBy = selectBy
+      SelectOutput = selectOutput }
 
 let private section (s: Scope) (root: Node) (key: string) =
     match tryGet key root with
@@ -295,7 +313,7 @@ let read (s: Scope) (resolve: PathResolver) (checkFiles: bool) (root: Node) : Ce
 
     let optimizer = section s root "optimizer" |> Option.map (readOptimizer s)
     let train = section s root "train" |> Option.map (readTrain s)
-    let evaluation = section s root "evaluation" |> Option.map (readEvaluation s)
+    let evaluation = section s root "evaluation" |> Option.map (readEvaluation s methodSpec)
     let seed = opt s "" root "seed" (intIn 0 Int32.MaxValue) 0
 
     match data, model, methodSpec, optimizer, train, evaluation with
@@ -407,7 +425,7 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
                 "batch_size", i c.Train.BatchSize
                 "eval_every", i c.Train.EvalEvery
                 "flips", b c.Train.Flips ]
-          "evaluation", t [ "select_by", s c.Evaluation.SelectBy ]
+          "evaluation", t [ "select_by", s c.Evaluation.SelectBy; "select_output", s c.Evaluation.SelectOutput ]
           "seed", i c.Seed ]
 
 /// Canonical text of a resolved config: the basis of the cell id.

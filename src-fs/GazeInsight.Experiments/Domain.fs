@@ -103,6 +103,25 @@ type MethodSpec =
     /// From Gaze to Insight: text-aware teacher and image-only student.
     | FgiMethod of FgiSpec
 
+/// The outputs a method predicts with (the table's "variant:output" rows) and its headline one.
+module MethodOutputs =
+    let all (m: MethodSpec) =
+        match m with
+        | FgiMethod _ -> [ "teacher"; "student"; "average" ]
+        | Full
+        | GazeSingle _
+        | GazeMedSegMethod _ -> [ "model" ]
+
+    /// The output that picks the best checkpoint unless `evaluation.select_output` says
+    /// otherwise: FGI's image-only student (the network FGI deploys: it needs no text at test
+    /// time, and it is the row the tables lead with); "model" for the single-output methods.
+    let headline (m: MethodSpec) =
+        match m with
+        | FgiMethod _ -> "student"
+        | Full
+        | GazeSingle _
+        | GazeMedSegMethod _ -> "model"
+
 type OptimizerKind =
     | Sgd
     | Adam
@@ -126,7 +145,10 @@ type TrainSpec =
 
 type EvaluationSpec =
     { /// Validation metric that picks the "best" checkpoint.
-      SelectBy: string }
+      SelectBy: string
+      /// The output whose validation metric picks it (one of MethodOutputs.all; default
+      /// MethodOutputs.headline).
+      SelectOutput: string }
 
 /// Everything that defines what one cell computes; its canonical text is the cell's identity.
 type CellConfig =

@@ -125,6 +125,7 @@ let engine (o: Options) : Execution.Engine =
                     LearningRate = cfg.Optimizer.LearningRate
                     ValidationDice = q * float it / float iters } ]
           BestIteration = iters
+          SelectOutput = cfg.Evaluation.SelectOutput
           TrainSeconds = 0.0
           ImagesPerSecond = 0.0
           Device = $"fake ({runtime.Device})" }

@@ -21,6 +21,9 @@ type CellResult =
     { Cases: CaseRow list
       Curve: CurveRow list
       BestIteration: int
+      /// The output whose validation metric picked the best checkpoint ("" in results stored
+      /// before it was recorded).
+      SelectOutput: string
       TrainSeconds: float
       ImagesPerSecond: float
       Device: string }

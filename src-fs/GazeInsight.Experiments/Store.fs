@@ -154,6 +154,7 @@ let metricsJson (cell: Cell) (r: CellResult) =
         jsonNumber w "train_seconds" r.TrainSeconds
         jsonNumber w "images_per_second" r.ImagesPerSecond
         w.WriteNumber("best_iteration", r.BestIteration)
+        w.WriteString("select_output", r.SelectOutput)
         w.WriteStartArray("summary")
 
         for (o, c), rows in r.Cases |> List.groupBy (fun x -> x.Output, x.Checkpoint) do
@@ -207,6 +208,10 @@ let readResult (dir: string) : CellResult option =
             { Cases = parseCasesCsv (File.ReadAllText(Path.Combine(dir, CasesFile)))
               Curve = (if File.Exists curveFile then parseCurveCsv (File.ReadAllText curveFile) else [])
               BestIteration = int (num "best_iteration")
+              SelectOutput =
+                match root.TryGetProperty "select_output" with
+                | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> nn
+                | _ -> ""
               TrainSeconds = num "train_seconds"
               ImagesPerSecond = num "images_per_second"
               Device = root.GetProperty("device").GetString() |> nn }

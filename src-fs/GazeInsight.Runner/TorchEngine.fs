@@ -104,6 +104,7 @@ let request (cfg: CellConfig) (runtime: CellRuntime) (outputDir: string) : Exper
         BatchSize = cfg.Train.BatchSize,
         EvalEvery = cfg.Train.EvalEvery,
         SelectBy = cfg.Evaluation.SelectBy,
+        SelectOutput = cfg.Evaluation.SelectOutput,
         RandomFlips = cfg.Train.Flips,
         Seed = cfg.Seed,
         Device = runtime.Device,
@@ -134,6 +135,7 @@ let toResult (report: ExperimentReport) : CellResult =
                 LearningRate = p.LearningRate
                 ValidationDice = p.ValidationDice } ]
       BestIteration = report.BestIteration
+      SelectOutput = report.SelectOutput
       TrainSeconds = report.TrainSeconds
       ImagesPerSecond = report.ImagesPerSecond
       Device = report.Device }

@@ -24,6 +24,7 @@ let tests =
                         { Output = "model"; Checkpoint = "best"; Case = "c"; Values = [ "dice", 0.7 ] } ]
                     Curve = []
                     BestIteration = 0
+                    SelectOutput = "model"
                     TrainSeconds = 0.0
                     ImagesPerSecond = 0.0
                     Device = "cpu" }
@@ -54,6 +55,7 @@ let tests =
                   { Cases = values |> List.map (fun (c, v) -> { Output = "model"; Checkpoint = "best"; Case = c; Values = [ "dice", v ] })
                     Curve = []
                     BestIteration = 0
+                    SelectOutput = "model"
                     TrainSeconds = 0.0
                     ImagesPerSecond = 0.0
                     Device = "cpu" }

@@ -66,6 +66,7 @@ let tests =
 
                   let r = (Store.readResult dir).Value
                   Expect.equal r.Cases.Length 10 "5 cases x (best, last)"
+                  Expect.equal r.SelectOutput "model" "metrics.json says which output picked the best checkpoint"
 
               let s2, events = sweep spec tmp.Path FakeEngine.defaults
               Expect.equal (s2.Finished, s2.AlreadyDone) (0, 6) "nothing left to do"

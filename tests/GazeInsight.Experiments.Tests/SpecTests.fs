@@ -57,6 +57,23 @@ let tests =
               Expect.equal c.Optimizer.LearningRate 1e-2 "lr default"
           }
 
+          test "the best checkpoint is selected by the method's headline output unless select_output names another" {
+              let spec =
+                  loadOk (
+                      minimal
+                      + "\n[[variant]]\nname = \"full\"\n\n[[variant]]\nname = \"FGI\"\nmethod = { kind = \"fgi\" }\n"
+                      + "\n[[variant]]\nname = \"FGI by teacher\"\nmethod = { kind = \"fgi\" }\nevaluation.select_output = \"teacher\"\n"
+                  )
+
+              let selected =
+                  spec.Cells |> List.map (fun c -> c.Variant, c.Config.Evaluation.SelectOutput)
+
+              Expect.equal selected [ "full", "model"; "FGI", "student"; "FGI by teacher", "teacher" ] "per variant"
+
+              for c in spec.Cells do
+                  Expect.stringContains c.Canonical $"select_output = \"{c.Config.Evaluation.SelectOutput}\"" "written out in the canonical text (the id)"
+          }
+
           test "every error of a file is reported at once, sorted by position" {
               let errors =
                   loadErrors (minimal + "\n[train]\niterations = 0\nbatch_size = -1\nflips = \"yes\"\n")

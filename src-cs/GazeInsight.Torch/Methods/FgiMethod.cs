@@ -13,7 +13,7 @@ namespace GazeInsight.Torch.Methods;
 /// FGI (method.md §4–§6): a text-fused teacher on the high-confidence gaze mask and an image-only
 /// student on the DARM-masked broad mask, trained jointly, each with its own optimiser, on
 /// L_T + L_S + w(t) cwc (CWC_T&lt;-S + CWC_S&lt;-T) + w(t) afc AFC. Outputs "teacher", "student"
-/// and "average" (mean of the two networks' logits).
+/// and "average" (mean of the two networks' logits); the student is the headline output.
 /// </summary>
 public sealed class FgiMethod : ISegmentationMethod
 {
@@ -45,6 +45,9 @@ public sealed class FgiMethod : ISegmentationMethod
     }
 
     public IReadOnlyList<string> Outputs { get; } = ["teacher", "student", "average"];
+
+    /// <summary>The student: FGI's deployed network (image only, no text at test time).</summary>
+    public string HeadlineOutput => "student";
 
     /// <summary>The teacher reads text unless text fusion is ablated (ExperimentRunner then loads embeddings/).</summary>
     public bool UsesText => _options.TextFusion;

@@ -12,6 +12,12 @@ public interface ISegmentationMethod : IDisposable
     /// <summary>Outputs it can predict with, e.g. ["model"] or ["teacher", "student", "average"].</summary>
     IReadOnlyList<string> Outputs { get; }
 
+    /// <summary>
+    /// The output that picks the best checkpoint unless the request names another: the one a
+    /// paper's table reports for this method (FGI: its image-only student).
+    /// </summary>
+    string HeadlineOutput => Outputs[0];
+
     /// <summary>Whether the method reads text embeddings (Batch.Text), so every image needs one.</summary>
     bool UsesText => false;
 

@@ -2,8 +2,14 @@ using GazeInsight.Metrics;
 
 namespace GazeInsight.Torch.Training;
 
-/// <summary>One validation point of the training curve.</summary>
-public sealed record CurvePoint(int Iteration, double Loss, double LearningRate, double ValidationDice);
+/// <summary>
+/// One validation point of the training curve: ValidationDice is the selection output's;
+/// ValidationByOutput holds every output's validation Dice (null in states saved before it existed).
+/// </summary>
+public sealed record CurvePoint(int Iteration, double Loss, double LearningRate, double ValidationDice)
+{
+    public IReadOnlyDictionary<string, double>? ValidationByOutput { get; init; }
+}
 
 /// <summary>
 /// What a finished cell reports: per-case test metrics for each (output, checkpoint) pair, e.g.
@@ -14,6 +20,8 @@ public sealed record ExperimentReport
     public required IReadOnlyList<EvaluationResult> Evaluations { get; init; }
     public required IReadOnlyList<CurvePoint> Curve { get; init; }
     public int BestIteration { get; init; }
+    /// <summary>The output whose validation Dice picked the "best" checkpoint.</summary>
+    public required string SelectOutput { get; init; }
     public double TrainSeconds { get; init; }
     public double ImagesPerSecond { get; init; }
     public required string Device { get; init; }

@@ -30,6 +30,11 @@ public sealed record ExperimentRequest
     public int EvalEvery { get; init; } = 100;
     /// <summary>Metric on validation that picks the "best" checkpoint.</summary>
     public string SelectBy { get; init; } = "dice";
+    /// <summary>
+    /// Output whose validation metric picks the "best" checkpoint (one of the method's Outputs);
+    /// null: the method's <see cref="Methods.ISegmentationMethod.HeadlineOutput"/>.
+    /// </summary>
+    public string? SelectOutput { get; init; }
     public bool RandomFlips { get; init; } = true;
     public int Seed { get; init; }
     /// <summary>"auto", "cpu", "cuda" or "cuda:N".</summary>

@@ -12,8 +12,9 @@ namespace GazeInsight.Torch.Training;
 
 /// <summary>
 /// Trains and evaluates one experiment cell: loads and prepares the data, trains the method with
-/// the per-epoch cosine schedule, validates every EvalEvery iterations (keeping "best" by the
-/// validation metric and "last" with optimiser state, so an interrupted run resumes exactly),
+/// the per-epoch cosine schedule, validates every output every EvalEvery iterations (keeping
+/// "best" by the selection output's validation metric and "last" with optimiser state, so an
+/// interrupted run resumes exactly),
 /// then evaluates both checkpoints on the test split for every output of the method.
 /// </summary>
 public static class ExperimentRunner
@@ -33,6 +34,9 @@ public static class ExperimentRunner
         var needsGaze = MethodFactory.NeedsGaze(request.Method);
         var inChannels = dataset.Modality == Modality.Rgb ? 3 : 1;
         using var method = MethodFactory.Create(WithTextSize(request.Method, request.DataRoot, trainIds), inChannels, request, device);
+        var selectOutput = request.SelectOutput ?? method.HeadlineOutput;
+        if (!method.Outputs.Contains(selectOutput))
+            throw new ArgumentException($"select_output '{selectOutput}' is not an output of this method: expected one of {string.Join(", ", method.Outputs)}");
         // the teacher reads text at test time too (method.md §3): every split needs embeddings
         var text = method.UsesText ? new EmbeddingStore(request.DataRoot) : null;
         using var train = PreparedSplit.Load(dataset, trainIds, request.ImageSize, device, requireGaze: needsGaze, text);
@@ -83,9 +87,14 @@ public static class ExperimentRunner
                 }
                 if (!evaluate) continue;
 
-                var score = MeanDice(Evaluator.Evaluate(method, method.Outputs[0], validation, request.BatchSize, surfaceMetrics: false));
-                events.add_scalar($"validation/{request.SelectBy}", (float)score, done);
-                curve.Add(new CurvePoint(done, lastLoss, learningRate, score));
+                // every output is validated (teacher and student curves side by side); the
+                // selection output alone picks the best checkpoint
+                var byOutput = method.Outputs.ToDictionary(o => o,
+                    o => MeanDice(Evaluator.Evaluate(method, o, validation, request.BatchSize, surfaceMetrics: false)));
+                var score = byOutput[selectOutput];
+                foreach (var (output, dice) in byOutput)
+                    events.add_scalar($"validation/{request.SelectBy}/{output}", (float)dice, done);
+                curve.Add(new CurvePoint(done, lastLoss, learningRate, score) { ValidationByOutput = byOutput });
                 var isBest = score > state.BestScore;
                 state = new CheckpointState(done, isBest ? score : state.BestScore, isBest ? done : state.BestIteration,
                     curve.ToArray(), state.TrainSeconds + clock.Elapsed.TotalSeconds);
@@ -113,6 +122,7 @@ public static class ExperimentRunner
             Evaluations = evaluations,
             Curve = curve,
             BestIteration = state.BestIteration,
+            SelectOutput = selectOutput,
             TrainSeconds = trainSeconds,
             ImagesPerSecond = startIteration < request.Iterations && trainSeconds > 0 ? trainedImages / trainSeconds : 0,
             Device = device.ToString(),

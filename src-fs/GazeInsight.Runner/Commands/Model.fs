@@ -71,7 +71,7 @@ type PredictArgs =
             | Data _ -> "data set root to predict on."
             | Out _ -> "folder for masks/, overlays/ and attention/."
             | Which _ -> "best (default) or last."
-            | Output _ -> "which network output: model, teacher, student or average (default: the method's first)."
+            | Output _ -> "which network output: model, teacher, student or average (default: the method's headline output, FGI's student)."
             | Layout _ -> "data layout (default generic)."
             | Split _ -> "test (default), train or all."
             | Device _ -> "auto (default), cpu, cuda or cuda:N."
@@ -187,7 +187,7 @@ let private predict (args: ParseResults<PredictArgs>) =
                 let channels = if dataset.Modality = Modality.Mri then 1 else 3
                 use method = MethodFactory.Create(request.Method, channels, request, device)
                 method.Load(folder, false)
-                let output = args.GetResult(PredictArgs.Output, method.Outputs[0])
+                let output = args.GetResult(PredictArgs.Output, method.HeadlineOutput)
 
                 if not (method.Outputs |> Seq.contains output) then
                     let known = String.Join(", ", method.Outputs)

@@ -63,6 +63,41 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.All(report.Evaluations.SelectMany(e => e.Cases), c => Assert.InRange(c.Dice, 0, 1));
     }
 
+    private static Fgi TinyFgiOptions => new()
+    {
+        TeacherFeatures = [8, 16, 16, 32, 64, 8],
+        FeatureSize = 8,
+        TextFusion = false,
+        AttentionHeads = 4,
+        RampUp = 4,
+    };
+
+    [Theory]
+    [InlineData(null, "student")]
+    [InlineData("teacher", "teacher")]
+    [InlineData("average", "average")]
+    public void FgiPicksItsBestCheckpointByTheSelectionOutput(string? requested, string expected)
+    {
+        TinyDataset.Write(Path.Combine(_root, "data"));
+        var report = ExperimentRunner.Run(Request("fgi", TinyFgiOptions, iterations: 16) with { FeatureSize = 8, SelectOutput = requested },
+            null, CancellationToken.None);
+
+        Assert.Equal(expected, report.SelectOutput);
+        Assert.All(report.Curve, p => Assert.Equal(["teacher", "student", "average"], p.ValidationByOutput!.Keys));
+        Assert.All(report.Curve, p => Assert.Equal(p.ValidationByOutput![expected], p.ValidationDice));
+        var best = report.Curve.MaxBy(p => p.ValidationByOutput![expected])!;   // the first of equal maxima
+        Assert.Equal(best.Iteration, report.BestIteration);
+    }
+
+    [Fact]
+    public void ASelectionOutputTheMethodLacksIsRefused()
+    {
+        TinyDataset.Write(Path.Combine(_root, "data"));
+        var error = Assert.Throws<ArgumentException>(() =>
+            ExperimentRunner.Run(Request("bad", TinyFgiOptions) with { FeatureSize = 8, SelectOutput = "model" }, null, CancellationToken.None));
+        Assert.Contains("select_output 'model'", error.Message);
+    }
+
     private sealed class SynchronousProgress(Action<TrainingProgress> handler) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => handler(value);
