@@ -13,11 +13,16 @@ open System.Threading.Tasks
 /// one. Throws on failure (the message becomes the cell's recorded reason).
 type Engine = CellConfig -> CellRuntime -> string -> IProgress<Progress> -> CancellationToken -> CellResult
 
-/// How one attempt at a cell ended.
+/// How one attempt at a cell ended; every executor (child process, in-process, cluster job)
+/// reports one of these.
 type Outcome =
+    /// This attempt trained and evaluated the cell and wrote its results.
     | Succeeded
     | Failed of reason: string
-    /// Another runner holds the cell's lock.
+    /// Stopped on request (Ctrl-C, SIGINT/SIGTERM, the sweep going away) before finishing:
+    /// not a failure; no failure.json; the next sweep resumes from the last checkpoint.
+    | Interrupted
+    /// Another runner holds the cell's lock, or finished the cell first: nothing done here.
     | Busy
 
 let private experimentDirOf (cellDir: string) = Toml.dirOf (Path.TrimEndingDirectorySeparator cellDir)
@@ -38,7 +43,7 @@ let executeCell (engine: Engine) (dir: string) (progress: IProgress<Progress>) (
             use _ = lockHandle
 
             if File.Exists(Path.Combine(dir, Store.MetricsFile)) then
-                Succeeded // finished by someone else between planning and locking
+                Busy // finished by another runner between planning and locking: not ours to count
             else
                 match Store.readCellConfig configFile (File.ReadAllText configFile) with
                 | Error errors ->
@@ -65,6 +70,9 @@ let executeCell (engine: Engine) (dir: string) (progress: IProgress<Progress>) (
                         let sw = Stopwatch.StartNew()
                         Store.appendLog dir $"start on {runtime.Device} (pid {Environment.ProcessId})"
                         let mutable lastWrite = -1.0
+                        // where this attempt's own measurements start (a resumed cell's earlier
+                        // iterations were not trained now, so they say nothing about its rate)
+                        let mutable runStart = None
 
                         let relay =
                             { new IProgress<Progress> with
@@ -73,9 +81,12 @@ let executeCell (engine: Engine) (dir: string) (progress: IProgress<Progress>) (
                                     // status from elsewhere reads progress.json: refresh it twice a second
                                     let t = sw.Elapsed.TotalSeconds
 
+                                    if runStart.IsNone then
+                                        runStart <- Some(p.Iteration, t)
+
                                     if t - lastWrite >= 0.5 || p.Iteration = p.Iterations then
                                         lastWrite <- t
-                                        Store.writeProgress dir p t }
+                                        Store.writeProgress dir p t runStart.Value }
 
                         try
                             let result = engine cfg runtime dir relay ct
@@ -89,7 +100,9 @@ let executeCell (engine: Engine) (dir: string) (progress: IProgress<Progress>) (
                         with
                         | :? OperationCanceledException ->
                             Store.appendLog dir "interrupted (resumes from its last checkpoint)"
-                            Failed "interrupted"
+                            // the latest attempt was interrupted: an older failure no longer describes the cell
+                            Store.clearFailure dir
+                            Interrupted
                         | e ->
                             let reason = oneLine $"{e.GetType().Name}: {e.Message}"
                             Store.appendLog dir $"failed: {reason}"
@@ -102,18 +115,25 @@ type Executor = Cell -> string -> IProgress<Progress> -> CancellationToken -> Ta
 
 /// What a sweep tells its observer.
 type SweepEvent =
-    | Planned of total: int * alreadyDone: int * pending: int
+    | Planned of total: int * alreadyDone: int * pending: Cell list
     | Started of Cell
     | Progressed of Cell * Progress
     | Finished of Cell * seconds: float
     | CellFailed of Cell * reason: string
+    | CellInterrupted of Cell
     | Skipped of Cell * reason: string
 
 type SweepSummary =
     { Total: int
+      /// Finished before this sweep started.
       AlreadyDone: int
+      /// Trained by this sweep (its own Succeeded outcomes only).
       Finished: int
+      /// Finished when this sweep ended, by anyone (read back from disk: a concurrent sweep's
+      /// cells count here, not in Finished).
+      FinishedNow: int
       Failed: (Cell * string) list
+      Interrupted: Cell list
       Skipped: int }
 
 /// Runs every unfinished cell of `spec` with `jobs` workers; failures are recorded and the
@@ -134,12 +154,13 @@ let sweep
     let alreadyDone = spec.Cells.Length - pending.Length
     let gate = obj ()
     let emit e = lock gate (fun () -> onEvent e)
-    emit (Planned(spec.Cells.Length, alreadyDone, pending.Length))
+    emit (Planned(spec.Cells.Length, alreadyDone, pending))
 
     let queue = Collections.Concurrent.ConcurrentQueue<Cell>(pending)
     let finished = ref 0
     let skipped = ref 0
     let failed = Collections.Concurrent.ConcurrentBag<int * Cell * string>()
+    let interrupted = Collections.Concurrent.ConcurrentBag<int * Cell>()
     let order = pending |> List.mapi (fun i c -> c.Id, i) |> Map.ofList
 
     let worker () =
@@ -163,9 +184,13 @@ let sweep
                     failed.Add((order[cell.Id], cell, reason))
                     Store.appendEvent expDir $"failed {cell.Id} {cell.Row} seed {cell.Seed}: {reason}"
                     emit (CellFailed(cell, reason))
+                | Interrupted ->
+                    interrupted.Add((order[cell.Id], cell))
+                    Store.appendEvent expDir $"interrupted {cell.Id} {cell.Row} seed {cell.Seed} (resumes from its last checkpoint)"
+                    emit (CellInterrupted cell)
                 | Busy ->
                     Interlocked.Increment skipped |> ignore
-                    emit (Skipped(cell, "another runner is running it"))
+                    emit (Skipped(cell, "another runner ran or is running it"))
         }
         :> Task
 
@@ -175,8 +200,13 @@ let sweep
     let workers = [| for _ in 1 .. max 1 (min jobs (max 1 pending.Length)) -> Task.Run(fun () -> worker ()) |]
     Task.WaitAll workers
 
+    if ct.IsCancellationRequested && not pending.IsEmpty then
+        Store.appendEvent expDir $"sweep interrupted: {finished.Value} cells finished by this sweep"
+
     { Total = spec.Cells.Length
       AlreadyDone = alreadyDone
       Finished = finished.Value
+      FinishedNow = spec.Cells |> List.filter (fun c -> Store.state (dirOf c) = Plan.Finished) |> List.length
       Failed = failed |> Seq.sortBy (fun (i, _, _) -> i) |> Seq.map (fun (_, c, r) -> c, r) |> List.ofSeq
+      Interrupted = interrupted |> Seq.sortBy fst |> Seq.map snd |> List.ofSeq
       Skipped = skipped.Value }

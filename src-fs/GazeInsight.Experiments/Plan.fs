@@ -11,6 +11,9 @@ type CellState =
     | Failed of reason: string
     /// Another process holds the cell's lock.
     | Running
+    /// Started, then stopped before finishing (Ctrl-C, a killed sweep): the next sweep
+    /// resumes it from its last checkpoint. Not a failure.
+    | Interrupted
 
 /// The cells a sweep runs: every cell not finished (failed ones are retried), in grid order.
 let pending (cells: Cell list) (state: string -> CellState) =

@@ -104,13 +104,22 @@ let private safeName: Conv<string> =
             None
         | None -> None
 
+/// The one rule for device names, for `runtime.device` and every command's `--device`.
+let checkDevice (v: string) : Result<string, string> =
+    if Regex.IsMatch(v, "^(auto|cpu|cuda|cuda:[0-9]+)$") then
+        Ok v
+    else
+        Error $"expected \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"{v}\""
+
 let private device: Conv<string> =
     fun s path n ->
         match str s path n with
-        | Some v when Regex.IsMatch(v, "^(auto|cpu|cuda|cuda:[0-9]+)$") -> Some v
         | Some v ->
-            fail s n.Pos path $"expected \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"{v}\""
-            None
+            match checkDevice v with
+            | Ok v -> Some v
+            | Error problem ->
+                fail s n.Pos path problem
+                None
         | None -> None
 
 let private readVariants (s: Scope) (doc: Node) : Variant list =

@@ -175,16 +175,19 @@ let metricsJson (cell: Cell) (r: CellResult) =
 
     Encoding.UTF8.GetString(ms.ToArray()) + "\n"
 
-/// Writes a finished cell's results; metrics.json last (it marks the cell finished).
-let writeResult (dir: string) (cell: Cell) (r: CellResult) =
-    writeAtomic (Path.Combine(dir, CasesFile)) (casesCsv r.Cases)
-    writeAtomic (Path.Combine(dir, CurveFile)) (curveCsv r.Curve)
-
+/// Removes the record of an earlier failed attempt (the latest attempt's outcome is the state;
+/// log.txt keeps the history).
+let clearFailure (dir: string) =
     let failure = Path.Combine(dir, FailureFile)
 
     if File.Exists failure then
         File.Delete failure
 
+/// Writes a finished cell's results; metrics.json last (it marks the cell finished).
+let writeResult (dir: string) (cell: Cell) (r: CellResult) =
+    writeAtomic (Path.Combine(dir, CasesFile)) (casesCsv r.Cases)
+    writeAtomic (Path.Combine(dir, CurveFile)) (curveCsv r.Curve)
+    clearFailure dir
     writeAtomic (Path.Combine(dir, MetricsFile)) (metricsJson cell r)
 
 /// Reads a finished cell's results (None when it is not finished).
@@ -243,13 +246,46 @@ let readFailure (dir: string) =
 
 // ---- progress (for `runner status` from another process) -------------------------------------
 
-let writeProgress (dir: string) (p: Progress) (elapsedSeconds: float) =
-    let v = p.ValidationDice |> Option.map inv |> Option.defaultValue "null"
+/// progress.json: the latest progress, the attempt's elapsed seconds, and where the attempt's
+/// own measurements started (`runStart`: iteration and seconds of its first report), so that a
+/// rate is computed from what this attempt trained, not from a resumed total.
+let writeProgress (dir: string) (p: Progress) (elapsedSeconds: float) (runStart: int * float) =
+    use ms = new MemoryStream()
 
-    let text =
-        $"{{\"iteration\": {p.Iteration}, \"iterations\": {p.Iterations}, \"loss\": {inv p.Loss}, \"validation_dice\": {v}, \"elapsed_seconds\": {inv elapsedSeconds}, \"at\": \"{DateTimeOffset.UtcNow:o}\"}}\n"
+    do
+        use w = new Utf8JsonWriter(ms)
+        w.WriteStartObject()
+        w.WriteNumber("iteration", p.Iteration)
+        w.WriteNumber("iterations", p.Iterations)
+        jsonNumber w "loss" p.Loss
+        jsonNumber w "validation_dice" (Option.defaultValue nan p.ValidationDice)
+        jsonNumber w "elapsed_seconds" elapsedSeconds
+        w.WriteNumber("run_start_iteration", fst runStart)
+        jsonNumber w "run_start_seconds" (snd runStart)
+        w.WriteString("at", DateTimeOffset.UtcNow.ToString("o"))
+        w.WriteEndObject()
 
-    writeAtomic (Path.Combine(dir, ProgressFile)) (text.Replace("NaN", "null"))
+    writeAtomic (Path.Combine(dir, ProgressFile)) (Encoding.UTF8.GetString(ms.ToArray()) + "\n")
+
+/// Seconds per iteration of the attempt that wrote progress.json, from its own iterations only;
+/// None before it has trained one.
+let progressRate (dir: string) : float option =
+    try
+        use doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, ProgressFile)))
+        let r = doc.RootElement
+
+        match r.TryGetProperty "run_start_iteration", r.TryGetProperty "run_start_seconds" with
+        | (true, it0), (true, t0) when t0.ValueKind = JsonValueKind.Number ->
+            let it = r.GetProperty("iteration").GetInt32()
+            let t = r.GetProperty("elapsed_seconds").GetDouble()
+
+            if it > it0.GetInt32() then
+                Some((t - t0.GetDouble()) / float (it - it0.GetInt32()))
+            else
+                None
+        | _ -> None
+    with _ ->
+        None
 
 /// The last progress a running cell wrote, with its elapsed seconds.
 let readProgress (dir: string) : (Progress * float) option =
@@ -303,13 +339,15 @@ let isLocked (dir: string) =
             false
         | None -> true
 
-/// The state of a cell from its folder.
+/// The state of a cell from its folder: finished (metrics.json), running (locked), failed
+/// (failure.json), interrupted (started: progress.json, but none of those), else pending.
 let state (dir: string) : Plan.CellState =
     if File.Exists(Path.Combine(dir, MetricsFile)) then Plan.Finished
     elif isLocked dir then Plan.Running
     else
         match readFailure dir with
         | Some r -> Plan.Failed r
+        | None when File.Exists(Path.Combine(dir, ProgressFile)) -> Plan.Interrupted
         | None -> Plan.Pending
 
 /// Appends one line to the experiment's event log (the concise sweep log).

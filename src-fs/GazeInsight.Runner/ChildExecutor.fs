@@ -15,6 +15,21 @@ open GazeInsight.Experiments
 [<Literal>]
 let BusyExit = 75
 
+/// Exit code of `runner cell` (and `runner sweep`) when stopped on request: 128 + SIGINT.
+[<Literal>]
+let InterruptedExit = 130
+
+module private Native =
+    [<Runtime.InteropServices.DllImport("libc", SetLastError = true)>]
+    extern int kill(int pid, int signal)
+
+/// Asks a process to stop as Ctrl-C would (SIGINT); false where signals are not available.
+let private interrupt (p: Process) =
+    try
+        not p.HasExited && (OperatingSystem.IsWindows() |> not) && Native.kill (p.Id, 2) = 0
+    with _ ->
+        false
+
 /// The command that starts this same runner: the apphost itself, or `dotnet runner.dll`.
 let selfCommand () : string * string list =
     let host = Environment.ProcessPath |> Option.ofObj |> Option.defaultValue "dotnet"
@@ -95,9 +110,14 @@ let executor (command: string * string list) (engine: string) : Execution.Execut
             p.Start() |> ignore
             p.BeginOutputReadLine()
             p.BeginErrorReadLine()
-            // On cancellation (Ctrl-C) the child got the signal too and stops at its next
-            // iteration; it is only killed if it does not stop.
-            use _ = ct.Register(fun () -> Task.Delay(30000).ContinueWith(fun (_: Task) -> try p.Kill true with _ -> ()) |> ignore)
+            // On cancellation the child is asked to stop as Ctrl-C asks it (a terminal's Ctrl-C
+            // reached it already; a SIGINT sent to the sweep alone did not); it stops at its next
+            // iteration, and is only killed if it does not stop within 30 s.
+            use _ =
+                ct.Register(fun () ->
+                    interrupt p |> ignore
+                    Task.Delay(30000).ContinueWith(fun (_: Task) -> try p.Kill true with _ -> ()) |> ignore)
+
             do! p.WaitForExitAsync()
 
             let code = p.ExitCode
@@ -107,6 +127,9 @@ let executor (command: string * string list) (engine: string) : Execution.Execut
                     Execution.Succeeded
                 elif code = BusyExit then
                     Execution.Busy
+                elif code = InterruptedExit || (ct.IsCancellationRequested && code <> 0 && code <> 3) then
+                    // stopped because we asked (killed after the grace period included): not a failure
+                    Execution.Interrupted
                 else
                     match Store.readFailure dir with
                     | Some reason when code = 3 -> Execution.Failed reason

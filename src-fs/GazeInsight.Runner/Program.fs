@@ -68,6 +68,6 @@ let main argv =
     | :? ArguParseException as e ->
         eprintfn "%s" e.Message
         Cli.Exit.Usage
-    | :? GazeInsight.Imaging.InvalidInputException as e ->
-        Cli.printError e.Message
+    | Cli.UserProblem message ->
+        Cli.printError message
         Cli.Exit.InvalidInput

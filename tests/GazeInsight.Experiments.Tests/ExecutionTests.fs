@@ -70,7 +70,7 @@ let tests =
 
               let s2, events = sweep spec tmp.Path FakeEngine.defaults
               Expect.equal (s2.Finished, s2.AlreadyDone) (0, 6) "nothing left to do"
-              Expect.equal events [ Execution.Planned(6, 6, 0) ] "no cell started"
+              Expect.equal events [ Execution.Planned(6, 6, []) ] "no cell started"
           }
 
           test "a failing cell is recorded with its reason, the others finish, a rerun retries it" {
@@ -118,13 +118,61 @@ let tests =
                           if p.Iteration = 3 then cts.Cancel() }
 
               let first = Execution.executeCell (FakeEngine.engine FakeEngine.defaults) dir stopAt3 cts.Token
-              Expect.equal first (Execution.Failed "interrupted") "interrupted"
+              Expect.equal first Execution.Interrupted "interrupted, not failed"
+              Expect.isFalse (File.Exists(Path.Combine(dir, Store.FailureFile))) "no failure.json"
+              Expect.equal (Store.state dir) Plan.Interrupted "the folder reads as interrupted"
               Expect.equal (File.ReadAllText(Path.Combine(dir, FakeEngine.CheckpointFile))) "2" "checkpoint at eval_every"
               seen.Clear()
               let record = { new IProgress<Progress> with member _.Report p = seen.Add p.Iteration }
               let second = Execution.executeCell (FakeEngine.engine FakeEngine.defaults) dir record CancellationToken.None
               Expect.equal second Execution.Succeeded "finished"
               Expect.equal (List.ofSeq seen) [ 3; 4; 5; 6 ] "resumed after iteration 2"
+          }
+
+          test "an interruption replaces an earlier failure: the latest attempt is the cell's state" {
+              use tmp = new TempDir()
+              let spec = loadOk specText
+              let c = spec.Cells.Head
+              let dir = Store.cellDir tmp.Path spec.Name c.Id
+              Store.writeAtomic (Path.Combine(dir, Store.ConfigFile)) (Store.cellConfigText c (runtime tmp.Path))
+              Store.writeFailure dir "an earlier attempt failed"
+              use cts = new CancellationTokenSource()
+              let stopAt3 = { new IProgress<Progress> with member _.Report p = if p.Iteration = 3 then cts.Cancel() }
+              let outcome = Execution.executeCell (FakeEngine.engine FakeEngine.defaults) dir stopAt3 cts.Token
+              Expect.equal outcome Execution.Interrupted "interrupted"
+              Expect.equal (Store.state dir) Plan.Interrupted "not failed any more"
+          }
+
+          test "a cell another runner finished between planning and locking is not counted as trained here" {
+              use tmp = new TempDir()
+              let spec = loadOk specText
+              let c = spec.Cells.Head
+              let dir = Store.cellDir tmp.Path spec.Name c.Id
+              Store.writeAtomic (Path.Combine(dir, Store.ConfigFile)) (Store.cellConfigText c (runtime tmp.Path))
+              let other = Execution.executeCell (FakeEngine.engine FakeEngine.defaults) dir (Progress<Progress>()) CancellationToken.None
+              Expect.equal other Execution.Succeeded "the other runner trained it"
+              let late = Execution.executeCell (FakeEngine.engine FakeEngine.defaults) dir (Progress<Progress>()) CancellationToken.None
+              Expect.equal late Execution.Busy "this runner did nothing"
+          }
+
+          test "two concurrent sweeps of one file: each counts the cells it trained, both count every finished cell" {
+              use tmp = new TempDir()
+              let spec = loadOk specText
+              let slow = { FakeEngine.defaults with DelayMs = 15 }
+              let one () =
+                  let events = ResizeArray()
+                  let summary = Execution.sweep spec tmp.Path (runtime tmp.Path) 1 (inProcess slow) (fun e -> lock events (fun () -> events.Add e)) CancellationToken.None
+                  summary, List.ofSeq events
+              let a = Task.Run(fun () -> one ())
+              Thread.Sleep 30
+              let b = Task.Run(fun () -> one ())
+              let (sa, ea), (sb, eb) = a.Result, b.Result
+              Expect.equal (sa.Finished + sb.Finished) 6 "every cell trained exactly once between them"
+              let finishedEvents (es: Execution.SweepEvent list) = es |> List.filter (function Execution.Finished _ -> true | _ -> false) |> List.length
+              Expect.equal (finishedEvents ea, finishedEvents eb) (sa.Finished, sb.Finished) "a 'done' line only for a cell this sweep trained"
+              Expect.equal (max sa.FinishedNow sb.FinishedNow) 6 "the sweep that ended last sees all six finished"
+              for s in [ sa; sb ] do
+                  Expect.isGreaterThanOrEqual s.FinishedNow (s.AlreadyDone + s.Finished) "counted from disk, the other's cells included"
           }
 
           test "a hand-edited config that no longer matches its folder's id is refused" {

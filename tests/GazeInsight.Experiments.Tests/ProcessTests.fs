@@ -154,7 +154,7 @@ let tests =
 
               let code2, out2, _ = runRunner tmp.Path [ "status"; file; "--results"; results ]
               Expect.equal code2 0 "status"
-              Expect.stringContains out2 "tiny: 2/4 finished, 0 running, 2 failed, 0 pending" "status summary"
+              Expect.stringContains out2 "tiny: 2/4 finished, 0 running, 2 failed, 0 interrupted, 0 pending" "status summary"
           }
 
           test "an invalid spec exits 2 with one line per problem; a usage error exits 1" {

@@ -19,8 +19,8 @@ type RunOutcome =
     member r.ErrLines =
         r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries ||| StringSplitOptions.TrimEntries)
 
-/// Runs `runner args` in `workDir` to completion (killed after `timeoutSeconds`).
-let runWithTimeout (timeoutSeconds: int) (workDir: string) (args: string list) =
+/// Starts `runner args` in `workDir` without waiting (for tests that signal or kill it).
+let start (workDir: string) (args: string list) =
     let psi = ProcessStartInfo("dotnet")
     psi.ArgumentList.Add runnerDll
 
@@ -32,7 +32,11 @@ let runWithTimeout (timeoutSeconds: int) (workDir: string) (args: string list) =
     psi.RedirectStandardError <- true
     psi.UseShellExecute <- false
     psi.Environment["CI"] <- "true"
-    use p = Process.Start psi |> nonNull
+    Process.Start psi |> nonNull
+
+/// Runs `runner args` in `workDir` to completion (killed after `timeoutSeconds`).
+let runWithTimeout (timeoutSeconds: int) (workDir: string) (args: string list) =
+    use p = start workDir args
     let out = p.StandardOutput.ReadToEndAsync()
     let err = p.StandardError.ReadToEndAsync()
 
@@ -59,3 +63,54 @@ type TempDir() =
                 Directory.Delete(path, true)
             with _ ->
                 ()
+
+module private Native =
+    [<Runtime.InteropServices.DllImport("libc", SetLastError = true)>]
+    extern int kill(int pid, int signal)
+
+/// Sends a POSIX signal (2 = SIGINT, as Ctrl-C; 15 = SIGTERM) to a process.
+let signal (p: Process) (number: int) =
+    if Native.kill (p.Id, number) <> 0 then
+        failtestf "kill(%d, %d) failed" p.Id number
+
+let private chattr (flag: string) (path: string) =
+    use p = Process.Start(ProcessStartInfo("chattr", [ "-R"; flag; path ], RedirectStandardError = true)) |> nonNull
+    let err = p.StandardError.ReadToEnd()
+    p.WaitForExit()
+    p.ExitCode, err
+
+/// Makes a file or folder (and everything under it) unwritable for the test's life, even for
+/// root (`chattr +i`: root ignores permission bits); undone on dispose.
+type Immutable(path: string) =
+    do
+        match chattr "+i" path with
+        | 0, _ -> ()
+        | code, err -> failtestf "chattr +i %s failed (exit %d: %s): the file system must support immutable files" path code err
+
+    interface IDisposable with
+        member _.Dispose() = chattr "-i" path |> ignore
+
+/// The expectations on a user's mistake: exit 2 and exactly one line on stderr naming `path`.
+let expectOneLineNaming (r: RunOutcome) (path: string) =
+    Expect.equal r.ExitCode 2 $"exit code (stdout: {r.Out}; stderr: {r.Err})"
+    Expect.equal r.ErrLines.Length 1 $"one line on stderr, got:\n{r.Err}"
+    Expect.stringContains r.ErrLines[0] path "names the path"
+    Expect.isFalse (r.Err.Contains "   at ") "no stack trace"
+
+/// A tiny synthetic data set (images, masks, splits, gaze maps, fixations.csv, descriptions)
+/// generated in-process under `dir`; returns its root.
+let tinyDataset (dir: string) =
+    let options =
+        GazeInsight.Imaging.Synthetic.SyntheticOptions(ImageSize = 32, TrainCount = 6, TestCount = 2)
+
+    GazeInsight.Imaging.Synthetic.SyntheticDataset.Ensure(options, dir, null)
+
+/// Copies a folder tree (to make a private, modifiable copy of a data set).
+let rec copyTree (source: string) (target: string) =
+    Directory.CreateDirectory target |> ignore
+
+    for f in Directory.GetFiles source do
+        File.Copy(f, Path.Combine(target, Path.GetFileName f |> nonNull))
+
+    for d in Directory.GetDirectories source do
+        copyTree d (Path.Combine(target, Path.GetFileName d |> nonNull))

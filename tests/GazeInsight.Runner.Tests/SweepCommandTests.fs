@@ -1,5 +1,7 @@
 module GazeInsight.Runner.Tests.SweepCommandTests
 
+open System
+open System.Diagnostics
 open System.IO
 open System.Text.RegularExpressions
 open Expecto
@@ -40,6 +42,71 @@ let tests =
               let cellLines = r.Out.Split('\n') |> Array.filter (fun l -> Regex.IsMatch(l, @"^\s+[0-9a-f]{12}\s"))
               Expect.equal cellLines.Length 4 $"one line per cell in:\n{r.Out}"
               Expect.isFalse (Directory.Exists(dir.File "results")) "a dry run writes no results"
+          }
+
+          test "--device tpu fails the dry run with exit 2, as the same value in TOML does" {
+              use dir = new TempDir()
+              File.WriteAllText(dir.File "exp.toml", twoByTwo)
+              let r = run dir.Path [ "sweep"; "exp.toml"; "--dry-run"; "--device"; "tpu" ]
+              expectOneLineNaming r "--device"
+              Expect.stringContains r.Err "\"tpu\"" "names the value"
+          }
+
+          test "--device cuda without a CUDA libtorch says what is missing and how to get it, before any cell" {
+              // the default build's libtorch is the CPU package; with an external libtorch this may be a GPU machine
+              if String.IsNullOrEmpty(Environment.GetEnvironmentVariable "GAZEINSIGHT_LIBTORCH") then
+                  use dir = new TempDir()
+                  File.WriteAllText(dir.File "exp.toml", twoByTwo)
+                  let r = run dir.Path [ "sweep"; "exp.toml"; "--device"; "cuda"; "--results"; dir.File "results" ]
+                  expectOneLineNaming r "--device cuda"
+                  Expect.stringContains r.Err "-p:TorchBackend=external" "how to get CUDA"
+                  Expect.stringContains r.Err "GAZEINSIGHT_LIBTORCH" "the variable to set"
+                  Expect.isFalse (r.Err.Contains "Trace from") "no native-load trace"
+                  Expect.isFalse (Directory.Exists(dir.File "results")) "no cell started"
+          }
+
+          test "Ctrl-C (SIGINT) is an interruption: exit 130, no failure.json, status and events.log say interrupted, the rerun resumes" {
+              use dir = new TempDir()
+              File.WriteAllText(dir.File "exp.toml", twoByTwo.Replace("[method]", "[train]\niterations = 60\neval_every = 5\n\n[method]"))
+              let results = dir.File "results"
+              let args = [ "sweep"; "exp.toml"; "--results"; results; "--engine"; "fake:delay=40"; "--plain" ]
+              use p = start dir.Path args
+              let out = p.StandardOutput.ReadToEndAsync()
+              let err = p.StandardError.ReadToEndAsync()
+              let expDir = Path.Combine(results, "two-by-two")
+              let sw = Stopwatch.StartNew()
+
+              let midway () =
+                  Directory.Exists expDir
+                  && Directory.GetDirectories expDir |> Array.exists (fun d -> File.Exists(Path.Combine(d, "progress.json")))
+
+              while not (midway ()) && sw.Elapsed.TotalSeconds < 60.0 && not p.HasExited do
+                  Threading.Thread.Sleep 50
+
+              Threading.Thread.Sleep 300
+              Expect.isFalse p.HasExited "still running when interrupted"
+              signal p 2
+              Expect.isTrue (p.WaitForExit 40_000) "stopped after SIGINT"
+              Expect.equal p.ExitCode 130 $"exit code (stdout: {out.Result} stderr: {err.Result})"
+              Expect.stringContains out.Result "interrupted" "says interrupted"
+              Expect.isFalse (out.Result.Contains "FAILED") "no cell reported as failed"
+
+              let cells = Directory.GetDirectories expDir
+              for d in cells do
+                  Expect.isFalse (File.Exists(Path.Combine(d, "failure.json"))) $"{d}: no failure.json"
+
+              let events = File.ReadAllText(Path.Combine(expDir, "events.log"))
+              Expect.stringContains events "interrupted" "events.log records the interruption"
+              Expect.isFalse (events.Contains "failed") $"events.log records no failure:\n{events}"
+
+              let status = run dir.Path [ "status"; "exp.toml"; "--results"; results ]
+              Expect.equal status.ExitCode 0 "status"
+              Expect.stringContains status.Out "1 interrupted" $"status counts it:\n{status.Out}"
+              Expect.stringContains status.Out "0 failed" "and no failure"
+
+              let again = run dir.Path args
+              Expect.equal again.ExitCode 0 $"resumed (stderr: {again.Err})"
+              Expect.stringContains again.Out "4 of 4 cells finished" "every cell finished"
           }
 
           test "a missing experiment file is one line naming it, exit 2" {

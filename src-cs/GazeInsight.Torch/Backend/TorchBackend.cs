@@ -44,13 +44,35 @@ public static class TorchBackend
                     var path = Path.Combine(libTorchDir, name);
                     if (File.Exists(path)) NativeLibrary.Load(path);
                 }
-                torch.InitializeDeviceType(wantCuda ? DeviceType.CUDA : DeviceType.CPU);
+                InitialiseDeviceType(wantCuda ? DeviceType.CUDA : DeviceType.CPU, libTorchDir);
             }
             else if (wantCuda)
             {
-                torch.InitializeDeviceType(DeviceType.CUDA);
+                InitialiseDeviceType(DeviceType.CUDA, null);
             }
             _initialised = true;
+        }
+    }
+
+    /// <summary>What a user without a CUDA libtorch has to do (README: Torch backends and devices).</summary>
+    public static string CudaHowTo =>
+        $"build with -p:TorchBackend=external and set {LibTorchDirVariable} to the torch/lib folder of a CUDA PyTorch " +
+        "(README: Torch backends and devices)";
+
+    // TorchSharp's own message ends in a native-load trace that says nothing to a user (and is
+    // often cut off): say what is missing and how to get it.
+    private static void InitialiseDeviceType(DeviceType type, string? libTorchDir)
+    {
+        try
+        {
+            torch.InitializeDeviceType(type);
+        }
+        catch (Exception e) when (type == DeviceType.CUDA && e is not OutOfMemoryException)
+        {
+            var source = libTorchDir is null
+                ? "this build's libtorch is the CPU package (libtorch-cpu), which has no CUDA"
+                : $"the libtorch in {libTorchDir} ({LibTorchDirVariable}) did not load with CUDA";
+            throw new InvalidOperationException($"CUDA requested, but {source}: {CudaHowTo}", e);
         }
     }
 
@@ -69,7 +91,7 @@ public static class TorchBackend
         if (wanted == "auto") return available ? CUDA : CPU;
         if (!available)
             throw new InvalidOperationException(
-                $"device '{name}' requested but CUDA is not available: this build uses the CPU libtorch; build with -p:TorchBackend=external and set {LibTorchDirVariable} to a CUDA libtorch folder");
+                $"device '{name}' requested but CUDA is not available (no GPU visible, or a CPU libtorch): {CudaHowTo}");
         return torch.device(wanted);
     }
 }

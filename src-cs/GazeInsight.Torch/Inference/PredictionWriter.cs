@@ -11,8 +11,9 @@ namespace GazeInsight.Torch.Inference;
 /// <summary>
 /// Writes what `runner predict` promises, per image, into an output folder:
 /// masks/&lt;id&gt;.png (0/255 at the image's native size), overlays/&lt;id&gt;.png (the image,
-/// the gaze heatmap in red where the data set has one, the predicted contour in green) and, for
-/// an FGI teacher with text fusion, attention/&lt;id&gt;_x&lt;s&gt;.png: per scale, how strongly
+/// the gaze heatmap in red where the data set has one, the ground truth's contour in blue where
+/// the data set has a mask, the predicted contour in green on top) and, for an FGI teacher with
+/// text fusion (only then is the folder made), attention/&lt;id&gt;_x&lt;s&gt;.png: per scale, how strongly
 /// each location attends to its most attended text token (the maximum over tokens of the head-
 /// averaged cross-attention; the plain sum over tokens is 1 everywhere), min-max scaled to 8 bits
 /// and resized to native size.
@@ -24,7 +25,7 @@ public static class PredictionWriter
     public static int Write(ISegmentationMethod method, string output, SegmentationDataset dataset, IReadOnlyList<string> ids,
         int imageSize, Device device, Func<string, Tensor?> text, string outDir, IProgress<string>? progress = null)
     {
-        foreach (var folder in new[] { "masks", "overlays", "attention" }) Directory.CreateDirectory(Path.Combine(outDir, folder));
+        foreach (var folder in new[] { "masks", "overlays" }) Directory.CreateDirectory(Path.Combine(outDir, folder));
         method.SetTraining(false);
         using var noGrad = no_grad();
         foreach (var id in ids)
@@ -43,6 +44,7 @@ public static class PredictionWriter
             if (method is FgiMethod fgi && output is "teacher" or "average" && batch.Text is not null)
             {
                 using var explained = fgi.Explain(batch);
+                Directory.CreateDirectory(Path.Combine(outDir, "attention"));
                 for (var s = 0; s < explained.Attention.Count; s++)
                 {
                     var side = (int)Math.Round(Math.Sqrt(explained.Attention[s].shape[1]));
@@ -58,7 +60,7 @@ public static class PredictionWriter
         return ids.Count;
     }
 
-    // grey or RGB image, gaze heatmap blended into red, prediction boundary in green
+    // grey or RGB image, gaze heatmap blended into red, ground-truth boundary in blue, prediction boundary in green
     private static byte[] Overlay(SegmentationSample sample, byte[] mask)
     {
         int height = sample.Image.Height, width = sample.Image.Width, channels = sample.Image.Channels, plane = height * width;
@@ -73,6 +75,15 @@ public static class PredictionWriter
             if (sample.GazeMap is { } gaze && c == 0) value = value * (1 - 0.5f * gaze[i]) + 255f * 0.5f * gaze[i];
             rgb[i * 3 + c] = (byte)Math.Clamp(value, 0, 255);
         }
+        Outline(rgb, sample.Mask, height, width, 0, 128, 255);
+        Outline(rgb, mask, height, width, 0, 255, 0);
+        return rgb;
+    }
+
+    // paints the boundary pixels of a 0/1 mask (foreground with a background 4-neighbour or on the border)
+    private static void Outline(byte[] rgb, byte[] mask, int height, int width, byte r, byte g, byte b)
+    {
+        if (mask.Length != height * width) return;
         for (var y = 0; y < height; y++)
         for (var x = 0; x < width; x++)
         {
@@ -82,8 +93,7 @@ public static class PredictionWriter
                            || mask[y * width + x - 1] == 0 || mask[y * width + x + 1] == 0;
             if (!boundary) continue;
             var i = (y * width + x) * 3;
-            rgb[i] = 0; rgb[i + 1] = 255; rgb[i + 2] = 0;
+            rgb[i] = r; rgb[i + 1] = g; rgb[i + 2] = b;
         }
-        return rgb;
     }
 }

@@ -54,6 +54,7 @@ public static class ExperimentRunner
 
         var clock = Stopwatch.StartNew();
         var startIteration = state.NextIteration;
+        var secondsBefore = state.TrainSeconds;
         method.SetTraining(true);
         using (var lossSum = zeros(1, device: device))
         {
@@ -105,7 +106,12 @@ public static class ExperimentRunner
             }
         }
         var trainSeconds = state.TrainSeconds + clock.Elapsed.TotalSeconds;
-        var trainedImages = (double)(request.Iterations - startIteration) * request.BatchSize;
+        // throughput of what this run trained; a cell resumed at its last iteration trained
+        // nothing now, so its checkpointed total says it
+        var trainedNow = request.Iterations - startIteration;
+        var imagesPerSecond = trainedNow > 0
+            ? (double)trainedNow * request.BatchSize / Math.Max(trainSeconds - secondsBefore, 1e-9)
+            : trainSeconds > 0 ? (double)request.Iterations * request.BatchSize / trainSeconds : 0;
 
         var evaluations = new List<EvaluationResult>();
         foreach (var output in method.Outputs)
@@ -124,7 +130,7 @@ public static class ExperimentRunner
             BestIteration = state.BestIteration,
             SelectOutput = selectOutput,
             TrainSeconds = trainSeconds,
-            ImagesPerSecond = startIteration < request.Iterations && trainSeconds > 0 ? trainedImages / trainSeconds : 0,
+            ImagesPerSecond = imagesPerSecond,
             Device = device.ToString(),
         };
     }

@@ -35,9 +35,7 @@ let run (args: ParseResults<Args>) : int =
         Cli.Exit.Usage
     | Ok engine ->
         use cts = new CancellationTokenSource()
-        Console.CancelKeyPress.Add(fun e ->
-            e.Cancel <- true
-            cts.Cancel())
+        use _signals = Cli.stopOnSignals false cts
 
         // A child whose sweep was killed stops at its next iteration (it resumes later from
         // its checkpoint) instead of running on unobserved.
@@ -63,8 +61,11 @@ let run (args: ParseResults<Args>) : int =
         match Execution.executeCell engine dir progress cts.Token with
         | Execution.Succeeded -> Cli.Exit.Ok
         | Execution.Busy ->
-            eprintfn "cell %s is being run by another runner" dir
+            eprintfn "cell %s is being run (or was finished) by another runner" dir
             ChildExecutor.BusyExit
+        | Execution.Interrupted ->
+            eprintfn "interrupted: %s resumes from its last checkpoint" dir
+            ChildExecutor.InterruptedExit
         | Execution.Failed reason ->
             eprintfn "%s" reason
             Cli.Exit.RunsFailed

@@ -141,26 +141,31 @@ let private check (args: ParseResults<CheckArgs>) =
 let private prepare (args: ParseResults<PrepareArgs>) =
     let problems = Collections.Generic.List<string>()
     let progress = Progress<string>(fun line -> printfn "%s" line)
+    let out = args.GetResult Out
 
-    try
-        let counts =
-            NciIsbiPreparation.Run(
-                args.GetResult Train_Dicom,
-                args.GetResult Train_Labels,
-                args.GetResult Test_Dicom,
-                args.GetResult Test_Labels,
-                args.GetResult Out,
-                problems,
-                progress
-            )
+    Cli.whenWritable
+        [ Cli.writableFolder (Path.Combine(out, "images"))
+          |> Result.bind (fun () -> Cli.writableFolder (Path.Combine(out, "masks"))) ]
+    <| fun () ->
+        try
+            let counts =
+                NciIsbiPreparation.Run(
+                    args.GetResult Train_Dicom,
+                    args.GetResult Train_Labels,
+                    args.GetResult Test_Dicom,
+                    args.GetResult Test_Labels,
+                    out,
+                    problems,
+                    progress
+                )
 
-        for kv in counts do
-            let struct (cases, slices) = kv.Value
-            printfn "%s: %d cases, %d slices with prostate" kv.Key cases slices
+            for kv in counts do
+                let struct (cases, slices) = kv.Value
+                printfn "%s: %d cases, %d slices with prostate" kv.Key cases slices
 
-        Cli.Exit.Ok
-    with :? InvalidInputException when problems.Count > 0 ->
-        Cli.invalidInput problems
+            Cli.Exit.Ok
+        with :? InvalidInputException when problems.Count > 0 ->
+            Cli.invalidInput problems
 
 let run (args: ParseResults<Args>) : int =
     match args.GetSubCommand() with

@@ -161,35 +161,46 @@ let private build (args: ParseResults<BuildArgs>) =
             (args.TryGetResult BuildArgs.Crf_Filter)
 
     let csv = args.GetResult BuildArgs.Fixations
-    let report = GazeBuild.Run(args.GetResult BuildArgs.Data, layout, csv, heatmap, crf, null)
+    let data = args.GetResult BuildArgs.Data
 
-    for p in report.Problems do
-        eprintfn "warning: %s" p
+    Cli.whenWritable
+        [ if not (Directory.Exists data) then
+              Error $"{data}: data folder not found"
+          else
+              Cli.writableFolder (Path.Combine(data, "gaze", GazeBuild.HeatmapFolder))
+              |> Result.bind (fun () -> Cli.writableFolder (Path.Combine(data, "gaze", GazeBuild.CrfFolder))) ]
+    <| fun () ->
+        let report = GazeBuild.Run(data, layout, csv, heatmap, crf, null)
 
-    printfn
-        "fixations: %d used, %d skipped; images: %d built, %d in the CSV unknown to the data set, %d data set ids without fixations"
-        report.FixationsUsed
-        report.FixationsSkipped
-        report.ImagesBuilt
-        report.UnknownImages
-        report.IdsWithoutGaze.Count
+        for p in report.Problems do
+            eprintfn "warning: %s" p
 
-    if report.IdsWithoutGaze.Count > 0 then
-        let shown = report.IdsWithoutGaze |> Seq.truncate 10 |> String.concat ", "
-        let more = if report.IdsWithoutGaze.Count > 10 then ", ..." else ""
-        eprintfn "warning: no fixations for %s%s (no maps written for them)" shown more
+        printfn
+            "fixations: %d used, %d skipped; images: %d built, %d in the CSV unknown to the data set, %d data set ids without fixations"
+            report.FixationsUsed
+            report.FixationsSkipped
+            report.ImagesBuilt
+            report.UnknownImages
+            report.IdsWithoutGaze.Count
 
-    printfn
-        "time per image (wall, %d threads): heatmap %.1f ms, CRF %.1f ms"
-        Environment.ProcessorCount
-        report.HeatmapMsPerImage
-        report.CrfMsPerImage
+        if report.IdsWithoutGaze.Count > 0 then
+            let shown = report.IdsWithoutGaze |> Seq.truncate 10 |> String.concat ", "
+            let more = if report.IdsWithoutGaze.Count > 10 then ", ..." else ""
+            eprintfn "warning: no fixations for %s%s (no maps written for them)" shown more
 
-    if report.ImagesBuilt = 0 then
-        Cli.printError $"{csv}: no fixation matched an image of the data set"
-        Cli.Exit.InvalidInput
-    else
-        Cli.Exit.Ok
+        // no image built: no time to report (a mean over nothing would print NaN)
+        if report.ImagesBuilt > 0 then
+            printfn
+                "time per image (wall, %d threads): heatmap %.1f ms, CRF %.1f ms"
+                Environment.ProcessorCount
+                report.HeatmapMsPerImage
+                report.CrfMsPerImage
+
+        if report.ImagesBuilt = 0 then
+            Cli.printError $"{csv}: no fixation matched an image of the data set"
+            Cli.Exit.InvalidInput
+        else
+            Cli.Exit.Ok
 
 let private simulate (args: ParseResults<SimulateArgs>) =
     let d = GazeSimulationOptions()
@@ -208,23 +219,23 @@ let private simulate (args: ParseResults<SimulateArgs>) =
         )
             .Validated()
 
-    let dataset =
-        SegmentationDataset.Open(args.GetResult SimulateArgs.Data, args.GetResult(SimulateArgs.Layout, "generic"), ".none")
-
-    let fixations = GazeSimulator.SimulateDataset(dataset, options, args.GetResult(Seed, 0L), null)
     let out = args.GetResult SimulateArgs.Out
-    match Path.GetDirectoryName(Path.GetFullPath out) with
-    | null -> ()
-    | dir -> Directory.CreateDirectory dir |> ignore
-    FixationCsv.Write(out, fixations)
 
-    printfn
-        "wrote %d fixations for %d images to %s"
-        fixations.Count
-        (dataset.TrainIds.Count + dataset.TestIds.Count)
-        out
+    Cli.whenWritable [ Cli.writableFile out ]
+    <| fun () ->
+        let dataset =
+            SegmentationDataset.Open(args.GetResult SimulateArgs.Data, args.GetResult(SimulateArgs.Layout, "generic"), ".none")
 
-    Cli.Exit.Ok
+        let fixations = GazeSimulator.SimulateDataset(dataset, options, args.GetResult(Seed, 0L), null)
+        FixationCsv.Write(out, fixations)
+
+        printfn
+            "wrote %d fixations for %d images to %s"
+            fixations.Count
+            (dataset.TrainIds.Count + dataset.TestIds.Count)
+            out
+
+        Cli.Exit.Ok
 
 /// The comparison as a Markdown table (what experiment tables include).
 let statsTable (s: AnnotationTimeSummary) =
@@ -251,32 +262,38 @@ let private stats (args: ParseResults<StatsArgs>) =
         )
 
     let csv = args.GetResult StatsArgs.Fixations
-    let table = FixationCsv.Read csv
 
-    for issue in table.Issues do
-        eprintfn "warning: %s" (issue.Format csv)
+    Cli.whenWritable
+        [ match args.TryGetResult StatsArgs.Out with
+          | Some path -> Cli.writableFile path
+          | None -> Ok() ]
+    <| fun () ->
+        let table = FixationCsv.Read csv
 
-    let summary = AnnotationTime.Summarise(table, cost)
+        for issue in table.Issues do
+            eprintfn "warning: %s" (issue.Format csv)
 
-    if args.Contains Per_Image then
-        printfn "image,fixations,span_s,fixation_s"
+        let summary = AnnotationTime.Summarise(table, cost)
 
-        for r in summary.Rows do
-            printfn "%s,%d,%s,%s" r.Image r.Fixations (inv (r.SpanMs / 1000.0)) (inv (r.FixationMs / 1000.0))
+        if args.Contains Per_Image then
+            printfn "image,fixations,span_s,fixation_s"
 
-    printfn "fixations: %d used, %d skipped" table.Rows.Count table.Issues.Count
-    let markdown = statsTable summary
-    printfn "%s" markdown
+            for r in summary.Rows do
+                printfn "%s,%d,%s,%s" r.Image r.Fixations (inv (r.SpanMs / 1000.0)) (inv (r.FixationMs / 1000.0))
 
-    match args.TryGetResult StatsArgs.Out with
-    | Some path -> File.WriteAllText(path, markdown + "\n")
-    | None -> ()
+        printfn "fixations: %d used, %d skipped" table.Rows.Count table.Issues.Count
+        let markdown = statsTable summary
+        printfn "%s" markdown
 
-    if summary.Images = 0 then
-        Cli.printError $"{csv}: no usable fixation"
-        Cli.Exit.InvalidInput
-    else
-        Cli.Exit.Ok
+        match args.TryGetResult StatsArgs.Out with
+        | Some path -> GazeInsight.Imaging.IO.AtomicFile.WriteAllText(path, markdown + "\n")
+        | None -> ()
+
+        if summary.Images = 0 then
+            Cli.printError $"{csv}: no usable fixation"
+            Cli.Exit.InvalidInput
+        else
+            Cli.Exit.Ok
 
 let private benchmark (args: ParseResults<BenchmarkArgs>) =
     let layout = args.GetResult(BenchmarkArgs.Layout, "generic")
@@ -286,6 +303,11 @@ let private benchmark (args: ParseResults<BenchmarkArgs>) =
         | Some dir -> dir
         | None ->
             let cache = args.GetResult(Cache, ".cache")
+
+            match Cli.writableFolder cache with
+            | Error problem -> raise (GazeInsight.Imaging.InvalidInputException(problem))
+            | Ok() -> ()
+
             let root = SyntheticDataset.Ensure(SyntheticOptions(), cache, null)
             printfn "data: default synthetic set %s" root
             root

@@ -24,6 +24,17 @@ type NetworkKind =
     | Teacher
     | Student
 
+[<RequireQualifiedAccess>]
+type CheckpointChoice =
+    | Best
+    | Last
+
+[<RequireQualifiedAccess>]
+type SplitChoice =
+    | Test
+    | Train
+    | All
+
 type ImportArgs =
     | [<Mandatory; Unique>] From of file: string
     | [<Mandatory; Unique>] Network of NetworkKind
@@ -58,10 +69,10 @@ type PredictArgs =
     | [<Mandatory; Unique>] Checkpoint of cell_dir: string
     | [<Mandatory; Unique>] Data of dir: string
     | [<Mandatory; Unique>] Out of dir: string
-    | [<Unique>] Which of string
+    | [<Unique>] Which of CheckpointChoice
     | [<Unique>] Output of string
     | [<Unique>] Layout of string
-    | [<Unique>] Split of string
+    | [<Unique>] Split of SplitChoice
     | [<Unique>] Device of string
 
     interface IArgParserTemplate with
@@ -71,7 +82,7 @@ type PredictArgs =
             | Data _ -> "data set root to predict on."
             | Out _ -> "folder for masks/, overlays/ and attention/."
             | Which _ -> "best (default) or last."
-            | Output _ -> "which network output: model, teacher, student or average (default: the method's headline output, FGI's student)."
+            | Output _ -> "which network output: model, teacher, student or average (default: the method's first)."
             | Layout _ -> "data layout (default generic)."
             | Split _ -> "test (default), train or all."
             | Device _ -> "auto (default), cpu, cuda or cuda:N."
@@ -100,153 +111,154 @@ let private parseFeatures (flag: string) (text: string) =
     | _ -> raise (ArgumentException $"--{flag}: expected six comma-separated integers, got '{text}'")
 
 let private import (args: ParseResults<ImportArgs>) =
-    let kind = args.GetResult ImportArgs.Network
-    let paperTeacher = [| 64; 128; 256; 512; 1024; 128 |]
-    let defaultFeatures = if kind = NetworkKind.Teacher then paperTeacher else [| 32; 64; 128; 256; 512; 32 |]
-
-    let features =
-        args.TryGetResult ImportArgs.Features
-        |> Option.map (parseFeatures "features")
-        |> Option.defaultValue defaultFeatures
-
-    let inChannels = args.GetResult(ImportArgs.In_Channels, 3)
-    let featureSize = args.GetResult(ImportArgs.Feature_Size, 128)
-    TorchBackend.Initialise()
-
-    use network: TorchSharp.torch.nn.Module =
-        match kind with
-        | NetworkKind.Unet -> new BasicUNet(inChannels, args.GetResult(ImportArgs.Out_Channels, 2), features)
-        | NetworkKind.Segmentation -> new SegmentationNet(inChannels, features, featureSize)
-        | NetworkKind.Teacher ->
-            let textDim = args.GetResult(ImportArgs.Text_Dim, 768)
-
-            new TeacherNet(
-                inChannels,
-                features,
-                args.GetResult(ImportArgs.Image_Size, 224),
-                (if textDim = 0 then Nullable() else Nullable textDim),
-                featureSize,
-                heads = args.GetResult(ImportArgs.Heads, 8)
-            )
-        | NetworkKind.Student ->
-            let teacher =
-                args.TryGetResult ImportArgs.Teacher_Features
-                |> Option.map (parseFeatures "teacher-features")
-                |> Option.defaultValue paperTeacher
-
-            new StudentNet(inChannels, features, teacher, featureSize)
-
     let source = args.GetResult From
-    let weights = PyTorchStateDict.Read(source, args.GetResult(Prefix, ""))
-    let count = PyTorchStateDict.LoadInto(network, weights, source)
     let out = Path.GetFullPath(args.GetResult ImportArgs.Out)
-    match Path.GetDirectoryName out with
-    | null -> ()
-    | dir -> Directory.CreateDirectory dir |> ignore
 
-    network.save out |> ignore
-    printfn "imported %d tensors from %s into a %A network; wrote %s" count source kind out
-    Cli.Exit.Ok
+    Cli.whenWritable
+        [ Cli.writableFile out
+          (if File.Exists source then Ok() else Error $"{source}: file not found (--from)") ]
+    <| fun () ->
+        let kind = args.GetResult ImportArgs.Network
+        let paperTeacher = [| 64; 128; 256; 512; 1024; 128 |]
+        let defaultFeatures = if kind = NetworkKind.Teacher then paperTeacher else [| 32; 64; 128; 256; 512; 32 |]
+
+        let features =
+            args.TryGetResult ImportArgs.Features
+            |> Option.map (parseFeatures "features")
+            |> Option.defaultValue defaultFeatures
+
+        let inChannels = args.GetResult(ImportArgs.In_Channels, 3)
+        let featureSize = args.GetResult(ImportArgs.Feature_Size, 128)
+        TorchBackend.Initialise()
+
+        use network: TorchSharp.torch.nn.Module =
+            match kind with
+            | NetworkKind.Unet -> new BasicUNet(inChannels, args.GetResult(ImportArgs.Out_Channels, 2), features)
+            | NetworkKind.Segmentation -> new SegmentationNet(inChannels, features, featureSize)
+            | NetworkKind.Teacher ->
+                let textDim = args.GetResult(ImportArgs.Text_Dim, 768)
+
+                new TeacherNet(
+                    inChannels,
+                    features,
+                    args.GetResult(ImportArgs.Image_Size, 224),
+                    (if textDim = 0 then Nullable() else Nullable textDim),
+                    featureSize,
+                    heads = args.GetResult(ImportArgs.Heads, 8)
+                )
+            | NetworkKind.Student ->
+                let teacher =
+                    args.TryGetResult ImportArgs.Teacher_Features
+                    |> Option.map (parseFeatures "teacher-features")
+                    |> Option.defaultValue paperTeacher
+
+                new StudentNet(inChannels, features, teacher, featureSize)
+
+        let weights = PyTorchStateDict.Read(source, args.GetResult(Prefix, ""))
+        let count = PyTorchStateDict.LoadInto(network, weights, source)
+        network.save out |> ignore
+        printfn "imported %d tensors from %s into a %A network; wrote %s" count source kind out
+        Cli.Exit.Ok
 
 let private predict (args: ParseResults<PredictArgs>) =
     let cellDir = Path.GetFullPath(args.GetResult Checkpoint)
     let configFile = Path.Combine(cellDir, Store.ConfigFile)
+    let out = Path.GetFullPath(args.GetResult PredictArgs.Out)
 
-    if not (File.Exists configFile) then
-        Cli.printError $"{configFile}: file not found (--checkpoint takes a trained cell's folder)"
-        Cli.Exit.InvalidInput
-    else
-        match Store.readCellConfig configFile (File.ReadAllText configFile) with
-        | Error errors -> Cli.invalidInput (errors |> List.map _.Render())
-        | Ok(cfg, _, _) ->
-            let which = args.GetResult(Which, "best")
+    Cli.whenWritable [ Cli.writableFolder out ]
+    <| fun () ->
+        if not (File.Exists configFile) then
+            Cli.printError $"{configFile}: file not found (--checkpoint takes a trained cell's folder)"
+            Cli.Exit.InvalidInput
+        else
+            match Store.readCellConfig configFile (File.ReadAllText configFile), Cli.torchDevice (args.GetResult(PredictArgs.Device, "auto")) with
+            | Error errors, _ -> Cli.invalidInput (errors |> List.map _.Render())
+            | _, Error problem -> Cli.invalidInput [ problem ]
+            | Ok(cfg, _, _), Ok device ->
+                let which = if args.GetResult(Which, CheckpointChoice.Best) = CheckpointChoice.Best then "best" else "last"
+                let folder = Path.Combine(cellDir, "checkpoints", which)
 
-            if which <> "best" && which <> "last" then
-                raise (ArgumentException $"--which: expected best or last, got '{which}'")
+                if not (Directory.Exists folder) then
+                    Cli.printError $"{folder}: no {which} checkpoint in this cell (has it trained?)"
+                    Cli.Exit.InvalidInput
+                else
+                    let dataset = SegmentationDataset.Open(args.GetResult PredictArgs.Data, args.GetResult(PredictArgs.Layout, "generic"), cfg.Data.GazeMap)
 
-            let folder = Path.Combine(cellDir, "checkpoints", which)
-
-            if not (Directory.Exists folder) then
-                Cli.printError $"{folder}: no {which} checkpoint in this cell (has it trained?)"
-                Cli.Exit.InvalidInput
-            else
-                let dataset = SegmentationDataset.Open(args.GetResult PredictArgs.Data, args.GetResult(PredictArgs.Layout, "generic"), cfg.Data.GazeMap)
-                let device = TorchBackend.ResolveDevice(args.GetResult(PredictArgs.Device, "auto"))
-
-                let request =
-                    ExperimentRequest(
-                        DataRoot = dataset.Root,
-                        OutputDir = cellDir,
-                        Method = TorchEngine.methodOptions cfg.Method cfg.Model.FeatureSize,
-                        ImageSize = cfg.Data.ImageSize,
-                        Features = Array.ofList cfg.Model.Features,
-                        FeatureSize = cfg.Model.FeatureSize,
-                        Seed = cfg.Seed
-                    )
-
-                let channels = if dataset.Modality = Modality.Mri then 1 else 3
-                use method = MethodFactory.Create(request.Method, channels, request, device)
-                method.Load(folder, false)
-                let output = args.GetResult(PredictArgs.Output, method.HeadlineOutput)
-
-                if not (method.Outputs |> Seq.contains output) then
-                    let known = String.Join(", ", method.Outputs)
-                    raise (ArgumentException $"--output: this method predicts {known}, not '{output}'")
-
-                let ids: Collections.Generic.IReadOnlyList<string> =
-                    match args.GetResult(Split, "test") with
-                    | "test" -> dataset.TestIds
-                    | "train" -> dataset.TrainIds
-                    | "all" -> Seq.append dataset.TrainIds dataset.TestIds |> Seq.toArray :> _
-                    | other -> raise (ArgumentException $"--split: expected test, train or all, got '{other}'")
-
-                // the teacher reads text at test time too: every id needs its embedding file
-                if method.UsesText then
-                    match ids |> Seq.tryFind (fun id -> not (File.Exists(dataset.EmbeddingPath id))) with
-                    | Some id ->
-                        raise (
-                            InvalidInputException(
-                                dataset.EmbeddingPath id,
-                                null,
-                                "missing text embedding: this method's teacher reads text (make them with runner text embed --data DIR)"
-                            )
+                    let request =
+                        ExperimentRequest(
+                            DataRoot = dataset.Root,
+                            OutputDir = cellDir,
+                            Method = TorchEngine.methodOptions cfg.Method cfg.Model.FeatureSize,
+                            ImageSize = cfg.Data.ImageSize,
+                            Features = Array.ofList cfg.Model.Features,
+                            FeatureSize = cfg.Model.FeatureSize,
+                            Seed = cfg.Seed
                         )
-                    | None -> ()
 
-                let text (id: string) = TextEmbeddingFile.TryRead(dataset.EmbeddingPath id)
-                let out = Path.GetFullPath(args.GetResult PredictArgs.Out)
-                let n = PredictionWriter.Write(method, output, dataset, ids, cfg.Data.ImageSize, device, Func<_, _> text, out)
-                printfn "wrote %d masks and overlays (%s, %s checkpoint) under %s" n output which out
-                Cli.Exit.Ok
+                    let channels = if dataset.Modality = Modality.Mri then 1 else 3
+                    use method = MethodFactory.Create(request.Method, channels, request, device)
+                    method.Load(folder, false)
+                    let output = args.GetResult(PredictArgs.Output, method.HeadlineOutput)
+
+                    if not (method.Outputs |> Seq.contains output) then
+                        let known = String.Join(", ", method.Outputs)
+                        raise (ArgumentException $"--output: this method predicts {known}, not '{output}'")
+
+                    let ids: Collections.Generic.IReadOnlyList<string> =
+                        match args.GetResult(Split, SplitChoice.Test) with
+                        | SplitChoice.Test -> dataset.TestIds
+                        | SplitChoice.Train -> dataset.TrainIds
+                        | SplitChoice.All -> Seq.append dataset.TrainIds dataset.TestIds |> Seq.toArray :> _
+
+                    // the teacher reads text at test time too: every id needs its embedding file
+                    if method.UsesText then
+                        match ids |> Seq.tryFind (fun id -> not (File.Exists(dataset.EmbeddingPath id))) with
+                        | Some id ->
+                            raise (
+                                InvalidInputException(
+                                    dataset.EmbeddingPath id,
+                                    null,
+                                    "missing text embedding: this method's teacher reads text (make them with runner text embed --data DIR)"
+                                )
+                            )
+                        | None -> ()
+
+                    let text (id: string) = TextEmbeddingFile.TryRead(dataset.EmbeddingPath id)
+                    let n = PredictionWriter.Write(method, output, dataset, ids, cfg.Data.ImageSize, device, Func<_, _> text, out)
+                    printfn "wrote %d masks and overlays (%s, %s checkpoint) under %s" n output which out
+                    Cli.Exit.Ok
 
 let private bench (args: ParseResults<BenchArgs>) =
-    let r =
-        TrainStepBenchmark.Run(
-            args.GetResult(BenchArgs.Device, "cpu"),
-            args.GetResult(Batch, 8),
-            args.GetResult(Size, 224),
-            args.GetResult(Iterations, 10),
-            args.GetResult(Warmup, 3)
-        )
+    match Cli.torchDevice (args.GetResult(BenchArgs.Device, "cpu")) with
+    | Error problem -> Cli.invalidInput [ problem ]
+    | Ok _ ->
+        let r =
+            TrainStepBenchmark.Run(
+                args.GetResult(BenchArgs.Device, "cpu"),
+                args.GetResult(Batch, 8),
+                args.GetResult(Size, 224),
+                args.GetResult(Iterations, 10),
+                args.GetResult(Warmup, 3)
+            )
 
-    let gib (b: int64) = float b / float (1L <<< 30)
+        let gib (b: int64) = float b / float (1L <<< 30)
 
-    printfn
-        "FGI train step on %s, batch %d, %dx%d, %d timed steps: %.2f img/s, %.1f ms/step; peak resident %.2f GiB; peak device %s; loss %.4f; params teacher %.1fM student %.1fM"
-        r.Device
-        r.BatchSize
-        r.ImageSize
-        r.ImageSize
-        r.Iterations
-        r.ImagesPerSecond
-        r.MillisecondsPerIteration
-        (gib r.PeakResidentBytes)
-        (if r.PeakDeviceBytes.HasValue then $"%.2f{gib r.PeakDeviceBytes.Value} GiB (NVML)" else "n/a")
-        r.FinalLoss
-        (float r.TeacherParameters / 1e6)
-        (float r.StudentParameters / 1e6)
+        printfn
+            "FGI train step on %s, batch %d, %dx%d, %d timed steps: %.2f img/s, %.1f ms/step; peak resident %.2f GiB; peak device %s; loss %.4f; params teacher %.1fM student %.1fM"
+            r.Device
+            r.BatchSize
+            r.ImageSize
+            r.ImageSize
+            r.Iterations
+            r.ImagesPerSecond
+            r.MillisecondsPerIteration
+            (gib r.PeakResidentBytes)
+            (if r.PeakDeviceBytes.HasValue then $"%.2f{gib r.PeakDeviceBytes.Value} GiB (NVML)" else "n/a")
+            r.FinalLoss
+            (float r.TeacherParameters / 1e6)
+            (float r.StudentParameters / 1e6)
 
-    Cli.Exit.Ok
+        Cli.Exit.Ok
 
 let private guarded (f: unit -> int) =
     try

@@ -9,7 +9,7 @@ open GazeInsight.Runner
 
 type Args =
     | [<MainCommand; ExactlyOnce>] File of experiment_toml: string
-    | Set of key_value: string
+    | Set of ``key=value``: string
     | Results of dir: string
 
     interface IArgParserTemplate with
@@ -32,11 +32,20 @@ let report (spec: ExperimentSpec) (resultsRoot: string) =
             | Plan.Finished -> "finished", ""
             | Plan.Pending -> "pending", ""
             | Plan.Failed r -> "failed", r
+            | Plan.Interrupted ->
+                match Store.readProgress dir with
+                | Some(p, _) -> "interrupted", $"at it {p.Iteration}/{p.Iterations}; resumes from its last checkpoint"
+                | None -> "interrupted", "resumes from its last checkpoint"
             | Plan.Running ->
                 match Store.readProgress dir with
-                | Some(p, elapsed) when p.Iteration > 0 ->
-                    let eta = elapsed / float p.Iteration * float (p.Iterations - p.Iteration)
-                    "running", $"it {p.Iteration}/{p.Iterations}, loss {p.Loss:F4}, eta {eta:F0} s"
+                | Some(p, _) when p.Iteration > 0 ->
+                    // the rate of this attempt's own iterations (a resumed cell did not train the earlier ones now)
+                    let eta =
+                        Store.progressRate dir
+                        |> Option.map (fun rate -> Display.duration (rate * float (p.Iterations - p.Iteration)))
+                        |> Option.defaultValue "?"
+
+                    "running", $"it {p.Iteration}/{p.Iterations}, loss {p.Loss:F4}, eta {eta}"
                 | _ -> "running", "starting"
 
         counts <- counts |> Map.change state (fun n -> Some(1 + Option.defaultValue 0 n))
@@ -45,7 +54,7 @@ let report (spec: ExperimentSpec) (resultsRoot: string) =
     let n k = Map.tryFind k counts |> Option.defaultValue 0
 
     let head =
-        sprintf "%s: %d/%d finished, %d running, %d failed, %d pending" spec.Name (n "finished") spec.Cells.Length (n "running") (n "failed") (n "pending")
+        sprintf "%s: %d/%d finished, %d running, %d failed, %d interrupted, %d pending" spec.Name (n "finished") spec.Cells.Length (n "running") (n "failed") (n "interrupted") (n "pending")
 
     head :: List.ofSeq lines
 

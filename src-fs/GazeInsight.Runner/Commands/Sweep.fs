@@ -9,7 +9,7 @@ open GazeInsight.Runner
 type Args =
     | [<MainCommand; ExactlyOnce>] File of experiment_toml: string
     | Dry_Run
-    | Set of key_value: string
+    | Set of ``key=value``: string
     | [<AltCommandLine("-j")>] Jobs of int
     | Results of dir: string
     | Device of string
@@ -109,7 +109,7 @@ let private prepareData (spec: ExperimentSpec) (cache: string) =
             if summary.Written > 0 then
                 printfn "embedded %d descriptions of the synthetic set with %s" summary.Written encoder.Name
 
-let private execute (args: ParseResults<Args>) (spec: ExperimentSpec) =
+let private execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: string) =
     let engine = args.GetResult(Engine, "torch")
 
     match Engines.parse engine with
@@ -123,69 +123,83 @@ let private execute (args: ParseResults<Args>) (spec: ExperimentSpec) =
 
         let runtime: CellRuntime =
             { ExperimentDir = Toml.dirOf spec.File
-              Device = args.GetResult(Device, spec.Runtime.Device)
+              Device = device
               CacheDir = cache }
+
+        let needsCache =
+            engine = "torch" && spec.Cells |> List.exists (fun c -> c.Config.Data.Source.IsSynthetic)
 
         if jobs < 1 then
             Cli.printError $"--jobs: must be at least 1, got {jobs}"
             Cli.Exit.Usage
         else
-            if engine = "torch" then
-                prepareData spec cache
+            Cli.whenWritable
+                [ Cli.writableFolder (Store.experimentDir results spec.Name)
+                  (if needsCache then Cli.writableFolder cache else Ok()) ]
+            <| fun () ->
+                if engine = "torch" then
+                    prepareData spec cache
 
-            use cts = new Threading.CancellationTokenSource()
+                use cts = new Threading.CancellationTokenSource()
+                use _signals = Cli.stopOnSignals true cts
+                let executor = ChildExecutor.executor (ChildExecutor.selfCommand ()) engine
+                let tracker = Display.Tracker(spec.Cells.Length)
+                let clock = Diagnostics.Stopwatch.StartNew()
 
-            Console.CancelKeyPress.Add(fun e ->
-                e.Cancel <- true
-                cts.Cancel())
+                let summary =
+                    if Display.interactive (args.Contains Plain) then
+                        Spectre.Console.AnsiConsole
+                            .Live(Display.render tracker jobs)
+                            .Start(fun ctx ->
+                                let ticker =
+                                    new Threading.Timer(
+                                        (fun _ ->
+                                            lock tracker (fun () ->
+                                                ctx.UpdateTarget(Display.render tracker jobs)
+                                                ctx.Refresh())),
+                                        null,
+                                        1000,
+                                        1000
+                                    )
 
-            let executor = ChildExecutor.executor (ChildExecutor.selfCommand ()) engine
-            let tracker = Display.Tracker(spec.Cells.Length)
-            let clock = Diagnostics.Stopwatch.StartNew()
+                                use _ = ticker
 
-            let summary =
-                if Display.interactive (args.Contains Plain) then
-                    Spectre.Console.AnsiConsole
-                        .Live(Display.render tracker jobs)
-                        .Start(fun ctx ->
-                            let ticker =
-                                new Threading.Timer(
-                                    (fun _ ->
-                                        lock tracker (fun () ->
-                                            ctx.UpdateTarget(Display.render tracker jobs)
-                                            ctx.Refresh())),
-                                    null,
-                                    1000,
-                                    1000
-                                )
+                                Execution.sweep spec results runtime jobs executor (fun e ->
+                                    lock tracker (fun () ->
+                                        tracker.Apply e
+                                        ctx.UpdateTarget(Display.render tracker jobs)
+                                        ctx.Refresh())) cts.Token)
+                    else
+                        Execution.sweep spec results runtime jobs executor (Display.plain tracker jobs) cts.Token
 
-                            use _ = ticker
+                let text, dir = Table.writeTables spec results
+                printfn "\n%s" text
 
-                            Execution.sweep spec results runtime jobs executor (fun e ->
-                                lock tracker (fun () ->
-                                    tracker.Apply e
-                                    ctx.UpdateTarget(Display.render tracker jobs)
-                                    ctx.Refresh())) cts.Token)
+                printfn
+                    "%s: %d of %d cells finished (%d trained by this run, %.0f s); tables in %s/table.md"
+                    spec.Name
+                    summary.FinishedNow
+                    summary.Total
+                    summary.Finished
+                    clock.Elapsed.TotalSeconds
+                    dir
+
+                for c, reason in summary.Failed do
+                    printfn "failed: %s %s seed %d: %s (log: %s)" c.Id c.Row c.Seed reason (IO.Path.Combine(Store.cellDir results spec.Name c.Id, Store.LogFile))
+
+                for c in summary.Interrupted do
+                    printfn "interrupted: %s %s seed %d (resumes from its last checkpoint)" c.Id c.Row c.Seed
+
+                if cts.IsCancellationRequested then
+                    printfn "interrupted: run the same command again to resume"
+                    ChildExecutor.InterruptedExit
+                elif not summary.Failed.IsEmpty then
+                    Cli.Exit.RunsFailed
+                elif summary.Skipped > 0 then
+                    printfn "%d cells were run by another runner and were skipped" summary.Skipped
+                    Cli.Exit.Ok
                 else
-                    Execution.sweep spec results runtime jobs executor (Display.plain tracker jobs) cts.Token
-
-            let text, dir = Table.writeTables spec results
-            printfn "\n%s" text
-            printfn "%s: %d of %d cells finished (%d this run, %.0f s); tables in %s/table.md" spec.Name (summary.AlreadyDone + summary.Finished) summary.Total summary.Finished clock.Elapsed.TotalSeconds dir
-
-            for c, reason in summary.Failed do
-                printfn "failed: %s %s seed %d: %s (log: %s)" c.Id c.Row c.Seed reason (IO.Path.Combine(Store.cellDir results spec.Name c.Id, Store.LogFile))
-
-            if cts.IsCancellationRequested then
-                printfn "interrupted: run the same command again to resume"
-                130
-            elif not summary.Failed.IsEmpty then
-                Cli.Exit.RunsFailed
-            elif summary.Skipped > 0 then
-                printfn "%d cells were running in another runner and were skipped" summary.Skipped
-                Cli.Exit.Ok
-            else
-                Cli.Exit.Ok
+                    Cli.Exit.Ok
 
 let run (args: ParseResults<Args>) : int =
     let file = args.GetResult File
@@ -195,8 +209,17 @@ let run (args: ParseResults<Args>) : int =
     match SpecLoading.load file sets (not dry) with
     | Error code -> code
     | Ok spec ->
-        if dry then
-            dryRun spec
-            Cli.Exit.Ok
-        else
-            execute args spec
+        let device =
+            match args.GetResult(Device, spec.Runtime.Device) with
+            // a CUDA device is checked up front, where a sweep would find out cell by cell
+            | d when d.StartsWith "cuda" && args.GetResult(Engine, "torch") = "torch" -> Cli.torchDevice d |> Result.map (fun _ -> d)
+            | d -> Cli.device d
+
+        match device with
+        | Error problem -> Cli.invalidInput [ problem ]
+        | Ok device ->
+            if dry then
+                dryRun spec
+                Cli.Exit.Ok
+            else
+                execute args spec device

@@ -9,7 +9,7 @@ open GazeInsight.Runner
 
 type Args =
     | [<MainCommand; ExactlyOnce>] File of experiment_toml: string
-    | Set of key_value: string
+    | Set of ``key=value``: string
     | Results of dir: string
 
     interface IArgParserTemplate with
@@ -60,7 +60,10 @@ let run (args: ParseResults<Args>) : int =
     | Error code -> code
     | Ok spec ->
         let root = args.GetResult(Results, "results")
-        let text, dir = writeTables spec root
-        printf "%s" text
-        printfn "written to %s/table.md (and <table>.md, .tex, .csv)" dir
-        Cli.Exit.Ok
+
+        Cli.whenWritable [ Cli.writableFolder (Store.experimentDir root spec.Name) ]
+        <| fun () ->
+            let text, dir = writeTables spec root
+            printf "%s" text
+            printfn "written to %s/table.md (and <table>.md, .tex, .csv)" dir
+            Cli.Exit.Ok

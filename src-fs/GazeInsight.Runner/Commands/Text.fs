@@ -160,6 +160,7 @@ let private embed (args: ParseResults<EmbedArgs>) =
         usage $"--batch-size must be at least 1, got {batch}"
     else
         requireFolder data (fun () ->
+          Cli.whenWritable [ Cli.writableFolder (Path.Combine(data, EmbeddingStore.FolderName)) ] (fun () ->
             withEncoder (args.GetResult(EmbedArgs.Encoder, defaultValue = MiniLmEncoder.EncoderName)) (fun encoder ->
                 let options =
                     EmbedOptions(BatchSize = batch, OverwriteForeign = args.Contains EmbedArgs.Overwrite_Foreign)
@@ -195,7 +196,7 @@ let private embed (args: ParseResults<EmbedArgs>) =
                         s.ForeignIds.Count
                         s.ForeignIds[0]
 
-                Cli.Exit.Ok))
+                Cli.Exit.Ok)))
 
 let private parseFormat (text: string) =
     match text with
@@ -223,6 +224,7 @@ let private describe (args: ParseResults<DescribeArgs>) =
         usage $"--api-key-env: environment variable {keyVariable} is not set"
     | Some uri, Ok format ->
         requireFolder data (fun () ->
+          Cli.whenWritable [ Cli.writableFolder (Path.Combine(data, "text")) ] (fun () ->
             if String.IsNullOrEmpty key then
                 eprintfn "note: %s is not set; requests carry no API key" keyVariable
 
@@ -269,7 +271,7 @@ let private describe (args: ParseResults<DescribeArgs>) =
                 else
                     Cli.Exit.Ok
             with :? ArgumentException as e ->
-                usage e.Message)
+                usage e.Message))
 
 let run (args: ParseResults<Args>) : int =
     match args.GetSubCommand() with

@@ -39,4 +39,24 @@ public sealed class PredictionWriterTests : IDisposable
                 Assert.Equal(40, ImageFile.Read(Path.Combine(outDir, "attention", $"{id}_x{s}.png")).Width);
         }
     }
+
+    [Fact]
+    public void OverlaysOutlineTheGroundTruthInASecondColourAndNoAttentionFolderForAnOutputWithoutAttention()
+    {
+        var data = TinyDataset.Write(Path.Combine(_root, "data"), train: 4, test: 2, size: 40);
+        var dataset = SegmentationDataset.Open(data, "generic");
+        using var method = TinyFgi.Create(TinyFgi.Options(text: false));
+        var outDir = Path.Combine(_root, "out");
+        PredictionWriter.Write(method, "student", dataset, dataset.TestIds, TinyFgi.Size, CPU, _ => null, outDir);
+
+        Assert.False(Directory.Exists(Path.Combine(outDir, "attention")), "no attention/ for an output without attention maps");
+        foreach (var id in dataset.TestIds)
+        {
+            var overlay = ImageFile.Read(Path.Combine(outDir, "overlays", id + ".png"));
+            var plane = overlay.Height * overlay.Width;
+            var blue = Enumerable.Range(0, plane).Count(i =>
+                overlay.Pixels[i] == 0 && overlay.Pixels[plane + i] == 128 && overlay.Pixels[2 * plane + i] == 255);
+            Assert.True(blue > 0, $"{id}: the ground truth's outline is drawn (blue)");
+        }
+    }
 }

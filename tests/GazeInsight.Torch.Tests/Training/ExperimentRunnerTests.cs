@@ -54,6 +54,17 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void ACellResumedAtItsLastIterationReportsTheThroughputOfItsTraining()
+    {
+        TinyDataset.Write(Path.Combine(_root, "data"));
+        var first = ExperimentRunner.Run(Request("again", new FullySupervised()), null, CancellationToken.None);
+        // as after a kill during the test evaluation: every iteration is checkpointed, none is left
+        var again = ExperimentRunner.Run(Request("again", new FullySupervised()), null, CancellationToken.None);
+        Assert.True(first.ImagesPerSecond > 0);
+        Assert.InRange(again.ImagesPerSecond / first.ImagesPerSecond, 0.5, 2.0);
+    }
+
+    [Fact]
     public void ReportsLastAndBestForTheModelOutput()
     {
         TinyDataset.Write(Path.Combine(_root, "data"));
