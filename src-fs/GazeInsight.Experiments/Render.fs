@@ -22,6 +22,11 @@ let private seedsSuffix (e: Entry) =
 let private cellText (m: string) (e: Entry) (bold: string -> string) (pm: string) =
     match e.Stat with
     | None -> "missing"
+    // one value has no spread: "± 0.00" would claim a measured one
+    | Some s when s.Seeds = 1 ->
+        let k = scale m
+        let n = if e.Expected > 1 then $"n = 1 of {e.Expected}" else "n = 1"
+        bold (fmt (s.Mean * k)) + $" ({n}, no spread)"
     | Some s ->
         let k = scale m
         bold (fmt (s.Mean * k)) + pm + fmt (s.Std * k) + seedsSuffix e

@@ -174,18 +174,26 @@ and private insertKeyValue (file: string) (b: Builder) (kv: KeyValueSyntax) : Re
 let parse (file: string) (text: string) : Result<Node, SpecError list> =
     let doc = Tomlyn.Parsing.SyntaxParser.Parse(text, file, true)
 
-    // One syntax error per line: after the first, the parser's recovery mostly reports echoes.
+    // Only the first syntax error: after it the parser's recovery reports echoes (one missing
+    // quote made 63 lines), and the first is the one to fix.
     let syntaxErrors =
-        [ for d in doc.Diagnostics do
-              if d.Kind = DiagnosticMessageKind.Error then
-                  // Tomlyn's messages may quote multi-line source; keep the first line.
-                  let msg = d.Message.Split([| '\n'; '\r'; '\u2424' |]).[0]
+        let all =
+            [ for d in doc.Diagnostics do
+                  if d.Kind = DiagnosticMessageKind.Error then
+                      // Tomlyn quotes the offending token, which may be a line break: show it
+                      // escaped so that the message stays one whole line
+                      let msg = d.Message.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\u2424", "\\n")
 
-                  { Pos = posOf file d.Span
-                    File = file
-                    Path = ""
-                    Message = "TOML syntax: " + msg.Trim() } ]
-        |> List.distinctBy (fun e -> e.Pos |> Option.map _.Line)
+                      { Pos = posOf file d.Span
+                        File = file
+                        Path = ""
+                        Message = "TOML syntax: " + msg.Trim() } ]
+            |> List.sortBy (fun e -> e.Pos |> Option.map (fun p -> p.Line, p.Column))
+
+        match all with
+        | [] -> []
+        | [ first ] -> [ first ]
+        | first :: _ -> [ { first with Message = first.Message + " (later syntax errors not shown: they may follow from this one)" } ]
 
     if not syntaxErrors.IsEmpty then
         Error syntaxErrors

@@ -15,7 +15,7 @@ type RunnerArgs =
     | [<CliPrefix(CliPrefix.None); Hidden>] Cell of ParseResults<Cell.Args>
     // -- commands of other areas go here (one case each) --
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<Eval.Args>
-    | [<CliPrefix(CliPrefix.None); CustomCommandLine("bench-metrics")>] Bench_Metrics of ParseResults<Eval.BenchArgs>
+    | [<CliPrefix(CliPrefix.None); CustomCommandLine("bench-metrics")>] Bench_Metrics of ParseResults<BenchMetrics.Args>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<Data.Args>
     | [<CliPrefix(CliPrefix.None)>] Gaze of ParseResults<Gaze.Args>
     | [<CliPrefix(CliPrefix.None)>] Text of ParseResults<Text.Args>
@@ -48,7 +48,7 @@ let private dispatch (results: ParseResults<RunnerArgs>) =
     | Status args -> Status.run args
     | Cell args -> Cell.run args
     | Eval args -> Eval.run args
-    | Bench_Metrics args -> Eval.runBench args
+    | Bench_Metrics args -> BenchMetrics.run args
     | Text args -> Text.run args
     | Import_Checkpoint args -> Model.runImport args
     | Predict args -> Model.runPredict args

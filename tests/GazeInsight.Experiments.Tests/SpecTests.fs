@@ -46,6 +46,21 @@ let tests =
         "spec"
         [ testList "broken corpus" corpusTests
 
+          test "one missing quote is one error at its line, not one per following line" {
+              let errors = loadErrors "name = \"q\"\n[data]\nsource = \"synthetic\nroot = \"x\"\nlayout = \"generic\"\n[method]\nkind = \"full\"\n"
+              let shown = String.concat "\n" errors
+              Expect.equal errors.Length 1 $"one error, got:\n{shown}"
+              Expect.stringContains errors.Head "exp.toml:3:" "at the line of the open string"
+          }
+
+          test "an unclosed table header gets a complete message" {
+              let errors = loadErrors "[train\niterations = 3\n"
+              Expect.equal errors.Length 1 "one error"
+              Expect.stringContains errors.Head "exp.toml:1:" "at the header"
+              Expect.isFalse (errors.Head.TrimEnd().EndsWith "`") $"not cut off after a quote: {errors.Head}"
+              Expect.stringContains errors.Head "while expecting" "says what was expected"
+          }
+
           test "defaults fill a minimal spec" {
               let spec = loadOk minimal
               Expect.equal spec.Name "exp" "name defaults to the file name"

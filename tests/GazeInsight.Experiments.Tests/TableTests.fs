@@ -111,6 +111,28 @@ let tests =
               Expect.equal (System.IO.Directory.GetFiles tmp.Path).Length 2 "no stray files"
           }
 
+          test "a row with one seed of three reads n = 1, no spread (not ± 0.00)" {
+              let spec = loadOk specText
+              let all = results spec
+              let oneSeed (c: Cell) = if c.Variant = "gaze_0.3" && c.Seed <> 0 then None else all c
+              let md = Render.markdown (Tables.build spec spec.Tables.Head oneSeed)
+              let row = md.Split('\n') |> Array.find (fun l -> l.StartsWith "| gaze_0.3 ")
+              Expect.stringContains row "(n = 1 of 3, no spread)" "says why there is no spread"
+              Expect.isFalse (row.Contains "± 0.00") $"no zero spread: {row}"
+          }
+
+          test "curves carry every seed's validation Dice and the training loss; boxes every case" {
+              let spec = loadOk specText
+              let series = GazeInsight.Runner.Plots.curveSeries spec (results spec)
+              let full = series |> List.find (fun s -> s.Row = "full")
+              Expect.equal (full.ValidationBySeed |> List.map fst) [ 0; 1; 2 ] "one validation curve per seed (the spread)"
+              Expect.equal full.Loss.Length 4 "the training loss at every evaluation (200 / 50)"
+              let partial = series |> List.find (fun s -> s.Row = "gaze_0.3")
+              Expect.equal partial.ValidationBySeed.Length 2 "only the seeds with results"
+              let boxes = GazeInsight.Runner.Plots.diceByRow spec spec.Tables.Head (results spec)
+              Expect.equal (boxes |> List.map (fun (_, v) -> v.Length)) [ 12; 12; 12; 0 ] "a point per test case; none for a row that never ran"
+          }
+
           test "LaTeX escapes labels" {
               Expect.equal (Render.latexEscape "gaze_0.3 & 50% #1") @"gaze\_0.3 \& 50\% \#1" "escaped"
           } ]

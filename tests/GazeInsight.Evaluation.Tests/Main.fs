@@ -1,0 +1,6 @@
+module GazeInsight.Evaluation.Tests.Main
+
+open Expecto
+
+[<EntryPoint>]
+let main argv = runTestsInAssemblyWithCLIArgs [] argv
