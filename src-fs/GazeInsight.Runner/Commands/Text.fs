@@ -13,6 +13,12 @@ open GazeInsight.Text.Vlm
 [<Literal>]
 let private DefaultKeyVariable = "OPENAI_API_KEY"
 
+[<RequireQualifiedAccess>]
+type FormatChoice =
+    | Json_Schema
+    | Json_Object
+    | None
+
 type DescribeArgs =
     | [<Mandatory>] Data of dir: string
     | [<Mandatory>] Endpoint of url: string
@@ -22,7 +28,7 @@ type DescribeArgs =
     | Rpm of requests_per_minute: float
     | Timeout of seconds: float
     | Attempts of count: int
-    | Response_Format of format: string
+    | Response_Format of FormatChoice
     | Retry_Failed
 
     interface IArgParserTemplate with
@@ -198,12 +204,11 @@ let private embed (args: ParseResults<EmbedArgs>) =
 
                 Cli.Exit.Ok)))
 
-let private parseFormat (text: string) =
-    match text with
-    | "json-schema" -> Ok ResponseFormat.JsonSchema
-    | "json-object" -> Ok ResponseFormat.JsonObject
-    | "none" -> Ok ResponseFormat.None
-    | other -> Error $"--response-format: unknown format '{other}' (known: json-schema, json-object, none)"
+let private responseFormat (choice: FormatChoice) =
+    match choice with
+    | FormatChoice.Json_Schema -> ResponseFormat.JsonSchema
+    | FormatChoice.Json_Object -> ResponseFormat.JsonObject
+    | FormatChoice.None -> ResponseFormat.None
 
 let private describe (args: ParseResults<DescribeArgs>) =
     let data = args.GetResult DescribeArgs.Data
@@ -217,12 +222,13 @@ let private describe (args: ParseResults<DescribeArgs>) =
         | true, NonNull uri when uri.Scheme = "http" || uri.Scheme = "https" -> Some uri
         | _ -> None
 
-    match parsedUri, parseFormat (args.GetResult(DescribeArgs.Response_Format, defaultValue = "json-schema")) with
-    | None, _ -> usage $"--endpoint: '{endpoint}' is not an absolute http(s) URL"
-    | _, Error message -> usage message
-    | Some _, Ok _ when String.IsNullOrEmpty key && args.Contains DescribeArgs.Api_Key_Env ->
+    let format = responseFormat (args.GetResult(DescribeArgs.Response_Format, defaultValue = FormatChoice.Json_Schema))
+
+    match parsedUri with
+    | None -> usage $"--endpoint: '{endpoint}' is not an absolute http(s) URL"
+    | Some _ when String.IsNullOrEmpty key && args.Contains DescribeArgs.Api_Key_Env ->
         usage $"--api-key-env: environment variable {keyVariable} is not set"
-    | Some uri, Ok format ->
+    | Some uri ->
         requireFolder data (fun () ->
           Cli.whenWritable [ Cli.writableFolder (Path.Combine(data, "text")) ] (fun () ->
             if String.IsNullOrEmpty key then
