@@ -156,3 +156,19 @@ let torchDevice (value: string) : Result<TorchSharp.torch.Device, string> =
             Ok(GazeInsight.Torch.Backend.TorchBackend.ResolveDevice name)
         with :? InvalidOperationException as e ->
             Error $"--device {name}: {e.Message}")
+
+/// The data-set layouts a command takes (`--layout`); the names are the data readers' own.
+[<RequireQualifiedAccess>]
+type LayoutChoice =
+    | Generic
+    | Kvasir
+    | Nci_Isbi
+    | Isic
+
+    /// The layout's name as the data readers know it (DatasetLayout.Names).
+    member l.Name =
+        match l with
+        | Generic -> "generic"
+        | Kvasir -> "kvasir"
+        | Nci_Isbi -> "nci-isbi"
+        | Isic -> "isic"

@@ -7,26 +7,7 @@ open System.IO
 open Expecto
 open GazeInsight.Runner.Tests.RunnerProcess
 
-let private fakeSpec =
-    """
-name = "tiny"
-seeds = [0, 1]
-
-[data]
-source = "synthetic"
-
-[data.synthetic]
-train = 6
-test = 2
-size = 32
-
-[method]
-kind = "full"
-
-[train]
-iterations = 4
-eval_every = 2
-"""
+let private fakeSpec = tinySpec [ 0; 1 ]
 
 /// A cell trained for real (torch, 2 iterations at 32 px) once for every test that needs one.
 let private trainedCell =
@@ -111,7 +92,7 @@ let tests =
 
           test "sweep: two concurrent sweeps of one file print 'done' only for their own cells and count every finished one" {
               use dir = new TempDir()
-              File.WriteAllText(dir.File "exp.toml", fakeSpec.Replace("seeds = [0, 1]", "seeds = [0, 1, 2, 3, 4, 5]"))
+              File.WriteAllText(dir.File "exp.toml", tinySpec [ 0..5 ])
               let args = [ "sweep"; "exp.toml"; "--engine"; "fake:delay=60"; "--results"; dir.File "results"; "--plain" ]
               use a = start dir.Path args
               let aOut = a.StandardOutput.ReadToEndAsync()

@@ -114,3 +114,28 @@ let rec copyTree (source: string) (target: string) =
 
     for d in Directory.GetDirectories source do
         copyTree d (Path.Combine(target, Path.GetFileName d |> nonNull))
+
+/// A tiny experiment named "tiny" on the synthetic set (6 train + 2 test images of 32 px, 4
+/// iterations), one cell per seed: for the fake engine, or a few seconds of real training.
+let tinySpec (seeds: int list) =
+    let seedList = String.Join(", ", seeds)
+
+    $"""
+name = "tiny"
+seeds = [{seedList}]
+
+[data]
+source = "synthetic"
+
+[data.synthetic]
+train = 6
+test = 2
+size = 32
+
+[method]
+kind = "full"
+
+[train]
+iterations = 4
+eval_every = 2
+"""

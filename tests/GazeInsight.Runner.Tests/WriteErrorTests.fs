@@ -7,26 +7,7 @@ open System.IO
 open Expecto
 open GazeInsight.Runner.Tests.RunnerProcess
 
-let private spec =
-    """
-name = "tiny"
-seeds = [0]
-
-[data]
-source = "synthetic"
-
-[data.synthetic]
-train = 6
-test = 2
-size = 32
-
-[method]
-kind = "full"
-
-[train]
-iterations = 4
-eval_every = 2
-"""
+let private spec = tinySpec [ 0 ]
 
 /// A temporary folder with an experiment file, a tiny data set and an unwritable folder `ro/`.
 type private Setup() =

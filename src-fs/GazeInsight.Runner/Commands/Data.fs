@@ -23,7 +23,7 @@ type InspectArgs =
 
 type CheckArgs =
     | [<Mandatory; Unique>] Data of dir: string
-    | [<Mandatory; Unique>] Layout of name: string
+    | [<Mandatory; Unique>] Layout of Cli.LayoutChoice
     | [<Unique>] Gaze of folder: string
     | Text
 
@@ -114,7 +114,7 @@ let private inspect (args: ParseResults<InspectArgs>) =
 
 let private check (args: ParseResults<CheckArgs>) =
     let root = args.GetResult Data
-    let layout = args.GetResult Layout
+    let layout = (args.GetResult Layout).Name
     let gaze = args.TryGetResult Gaze |> Option.toObj
     let report = DatasetCheck.Run(root, layout, gaze, args.Contains Text)
 

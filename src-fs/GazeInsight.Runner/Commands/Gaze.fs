@@ -19,7 +19,7 @@ type CrfFilterName =
 type BuildArgs =
     | [<Mandatory; Unique>] Data of dir: string
     | [<Mandatory; Unique>] Fixations of csv: string
-    | [<Unique>] Layout of name: string
+    | [<Unique>] Layout of Cli.LayoutChoice
     | [<Unique>] Sigma of px: float
     | [<Unique>] Crf_Spatial_Std of px: float
     | [<Unique>] Crf_Colour_Std of value: float
@@ -41,7 +41,7 @@ type BuildArgs =
 type SimulateArgs =
     | [<Mandatory; Unique>] Data of dir: string
     | [<Mandatory; Unique>] Out of csv: string
-    | [<Unique>] Layout of name: string
+    | [<Unique>] Layout of Cli.LayoutChoice
     | [<Unique>] Seed of int64
     | [<Unique>] Min_Fixations of int
     | [<Unique>] Max_Fixations of int
@@ -93,7 +93,7 @@ type StatsArgs =
 type BenchmarkArgs =
     | [<Unique>] Data of dir: string
     | [<Unique>] Fixations of csv: string
-    | [<Unique>] Layout of name: string
+    | [<Unique>] Layout of Cli.LayoutChoice
     | [<Unique>] Cache of dir: string
     | [<Unique>] Thresholds of csv: string
     | [<Unique>] Limit of n: int
@@ -150,7 +150,7 @@ let private crfOptions spatial colour iterations filter =
     )
 
 let private build (args: ParseResults<BuildArgs>) =
-    let layout = args.GetResult(BuildArgs.Layout, "generic")
+    let layout = args.GetResult(BuildArgs.Layout, Cli.LayoutChoice.Generic).Name
     let heatmap = HeatmapOptions(args.GetResult(BuildArgs.Sigma, defaultSigma layout))
 
     let crf =
@@ -224,7 +224,7 @@ let private simulate (args: ParseResults<SimulateArgs>) =
     Cli.whenWritable [ Cli.writableFile out ]
     <| fun () ->
         let dataset =
-            SegmentationDataset.Open(args.GetResult SimulateArgs.Data, args.GetResult(SimulateArgs.Layout, "generic"), ".none")
+            SegmentationDataset.Open(args.GetResult SimulateArgs.Data, args.GetResult(SimulateArgs.Layout, Cli.LayoutChoice.Generic).Name, ".none")
 
         let fixations = GazeSimulator.SimulateDataset(dataset, options, args.GetResult(Seed, 0L), null)
         FixationCsv.Write(out, fixations)
@@ -296,7 +296,7 @@ let private stats (args: ParseResults<StatsArgs>) =
             Cli.Exit.Ok
 
 let private benchmark (args: ParseResults<BenchmarkArgs>) =
-    let layout = args.GetResult(BenchmarkArgs.Layout, "generic")
+    let layout = args.GetResult(BenchmarkArgs.Layout, Cli.LayoutChoice.Generic).Name
 
     let root =
         match args.TryGetResult BenchmarkArgs.Data with

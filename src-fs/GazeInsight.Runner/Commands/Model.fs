@@ -71,7 +71,7 @@ type PredictArgs =
     | [<Mandatory; Unique>] Out of dir: string
     | [<Unique>] Which of CheckpointChoice
     | [<Unique>] Output of string
-    | [<Unique>] Layout of string
+    | [<Unique>] Layout of Cli.LayoutChoice
     | [<Unique>] Split of SplitChoice
     | [<Unique>] Device of string
 
@@ -182,7 +182,7 @@ let private predict (args: ParseResults<PredictArgs>) =
                     Cli.printError $"{folder}: no {which} checkpoint in this cell (has it trained?)"
                     Cli.Exit.InvalidInput
                 else
-                    let dataset = SegmentationDataset.Open(args.GetResult PredictArgs.Data, args.GetResult(PredictArgs.Layout, "generic"), cfg.Data.GazeMap)
+                    let dataset = SegmentationDataset.Open(args.GetResult PredictArgs.Data, args.GetResult(PredictArgs.Layout, Cli.LayoutChoice.Generic).Name, cfg.Data.GazeMap)
 
                     let request =
                         ExperimentRequest(

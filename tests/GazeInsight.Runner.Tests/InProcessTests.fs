@@ -1,9 +1,10 @@
-/// The sweep display's estimates, in-process: rates from each attempt's own iterations, and the
-/// time of finished cells of the same row.
-module GazeInsight.Runner.Tests.DisplayTests
+/// The CLI's pure parts, in-process: the sweep display's estimates (rates from each attempt's
+/// own iterations, the time of finished cells of the same row) and the option unions.
+module GazeInsight.Runner.Tests.InProcessTests
 
 open System.IO
 open Expecto
+open Microsoft.FSharp
 open GazeInsight.Experiments
 open GazeInsight.Runner
 open GazeInsight.Runner.Tests.RunnerProcess
@@ -51,4 +52,9 @@ let tests =
                   Expect.floatClose Accuracy.high (tracker.SweepEta 1) 60.0 "two cells left, one worker"
                   Expect.floatClose Accuracy.high (tracker.SweepEta 2) 30.0 "two workers"
               | other -> failtestf "three cells expected, got %d" other.Length
+          } 
+          test "--layout offers exactly the layouts the data readers know" {
+              let cases = Reflection.FSharpType.GetUnionCases typeof<Cli.LayoutChoice>
+              let names = cases |> Array.map (fun c -> (Reflection.FSharpValue.MakeUnion(c, [||]) :?> Cli.LayoutChoice).Name)
+              Expect.equal (List.ofArray names) (List.ofSeq GazeInsight.Imaging.Data.DatasetLayout.Names) "same names, same order"
           } ]
