@@ -82,7 +82,7 @@ type PredictArgs =
             | Data _ -> "data set root to predict on."
             | Out _ -> "folder for masks/, overlays/ and attention/."
             | Which _ -> "best (default) or last."
-            | Output _ -> "which network output: model, teacher, student or average (default: the method's first)."
+            | Output _ -> "which network output: model, teacher, student or average (default: the method's headline output, FGI's student)."
             | Layout _ -> "data layout (default generic)."
             | Split _ -> "test (default), train or all."
             | Device _ -> "auto (default), cpu, cuda or cuda:N."
