@@ -55,6 +55,6 @@ let tests =
           } 
           test "--layout offers exactly the layouts the data readers know" {
               let cases = Reflection.FSharpType.GetUnionCases typeof<Cli.LayoutChoice>
-              let names = cases |> Array.map (fun c -> (Reflection.FSharpValue.MakeUnion(c, [||]) :?> Cli.LayoutChoice).Name)
+              let names = cases |> Array.map (fun c -> (Reflection.FSharpValue.MakeUnion(c, [||]) |> nonNull :?> Cli.LayoutChoice).Name)
               Expect.equal (List.ofArray names) (List.ofSeq GazeInsight.Imaging.Data.DatasetLayout.Names) "same names, same order"
           } ]
