@@ -10,7 +10,7 @@ type Stat = { Mean: float; Std: float; Seeds: int }
 
 /// Value of a metric for one cell: mean over the cases of the chosen output and checkpoint
 /// (NaN cases skipped); None when the cell has no such value.
-let cellValue (output: string) (checkpoint: string) (metric: string) (r: CellResult) =
+let cellValue (output: Output) (checkpoint: Checkpoint) (metric: Metric) (r: CellResult) =
     let values =
         r.Cases
         |> List.filter (fun c -> c.Output = output && c.Checkpoint = checkpoint)
@@ -34,7 +34,7 @@ let stat (values: float list) =
         Some { Mean = mean; Std = std; Seeds = n }
 
 /// Per case id, the metric averaged over the seeds that have it.
-let perCase (output: string) (checkpoint: string) (metric: string) (results: CellResult list) : Map<string, float> =
+let perCase (output: Output) (checkpoint: Checkpoint) (metric: Metric) (results: CellResult list) : Map<string, float> =
     results
     |> List.collect (fun r -> r.Cases |> List.filter (fun c -> c.Output = output && c.Checkpoint = checkpoint))
     |> List.choose (fun c ->
@@ -101,7 +101,7 @@ let pairedT (pairs: (float * float) list) : float option =
             Some(2.0 * (1.0 - StudentT.CDF(0.0, 1.0, float (n - 1), abs t)) |> min 1.0)
 
 /// Pairs of a row with its baseline: by case id (values averaged over seeds) or by seed.
-let pairs (over: PairedOver) (output: string) (baselineOutput: string) (checkpoint: string) (metric: string)
+let pairs (over: PairedOver) (output: Output) (baselineOutput: Output) (checkpoint: Checkpoint) (metric: Metric)
           (row: (int * CellResult) list) (baseline: (int * CellResult) list) : (float * float) list =
     match over with
     | Cases ->

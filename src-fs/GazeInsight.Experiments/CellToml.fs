@@ -13,41 +13,72 @@ let layouts = [ "generic"; "kvasir"; "nci-isbi"; "isic" ]
 /// Sections of a cell document (plus `seed`).
 let sections = [ "data"; "model"; "method"; "optimizer"; "train"; "evaluation" ]
 
-/// Method kinds: the keys each allows (besides `kind`) and how to read them.
-/// A new kind slots in as one entry here (and a case in Domain.MethodSpec).
+/// The named values of the enumerated keys: one list per key, read by `choiceOf` and written
+/// by `nameOf`, so reader and canonical writer cannot disagree on a spelling.
+let private fusionWeights = [ "fixed", FixedFusion; "learnable", LearnableFusion ]
+let private supervisedLosses = [ "bce", BceLoss; "partial_ce", PartialCeLoss ]
+let private cwcVariants = [ "bidirectional", CwcBidirectional; "teacher_to_student", CwcTeacherToStudent; "off", CwcOff ]
+let private darmRegions = [ "gaze", Some GazeDisagreement; "prediction", Some PredictionDisagreement; "off", None ]
+let private optimizerKinds = [ "sgd", Sgd; "adam", Adam ]
+let private selectionMetrics = [ "dice", SelectionMetric.Dice; "iou", SelectionMetric.IoU ]
+let private outputNames = Output.All |> List.map (fun o -> o.Name, o)
+
 let private fgiKeys =
     [ "high_threshold"; "low_threshold"; "teacher_features"; "text"; "attention_heads"; "fusion_weight"
       "supervised_loss"; "afc_weight"; "cwc"; "cwc_weight"; "tau_pos"; "tau_neg"; "cutmix_noise"; "darm"
       "darm_ratio"; "darm_min_patch"; "darm_max_patch"; "darm_fill"; "ramp_up" ]
 
-/// FGI defaults follow the released code (method.md §5–§7).
+/// FGI defaults follow the released code (method.md §5–§7). Cross-field rules are checked here,
+/// at the key that breaks them, so that --dry-run finds them (FgiMethod asserts them again).
 let private readFgi (s: Scope) (path: string) (n: Node) : MethodSpec option =
     let high = opt s path n "high_threshold" (floatIn 0.0 1.0 true) 0.5
     let low = opt s path n "low_threshold" (floatIn 0.0 1.0 true) 0.3
 
     if low > high then
-        fail s (tryGet "low_threshold" n |> Option.bind _.Pos) (join path "low_threshold")
+        fail s (at n "low_threshold" |> Option.orElse (at n "high_threshold")) (join path "low_threshold")
             $"must not exceed high_threshold ({formatFloat high}): the student's mask is the broader one, got {formatFloat low}"
 
     let teacher = opt s path n "teacher_features" (listOf (intIn 4 8192)) [ 64; 128; 256; 512; 1024; 128 ]
+    let teacherOk = teacher.Length = 6 && teacher |> List.forall (fun f -> f % 4 = 0)
 
-    if teacher.Length <> 6 || teacher |> List.exists (fun f -> f % 4 <> 0) then
-        fail s (tryGet "teacher_features" n |> Option.bind _.Pos) (join path "teacher_features")
+    if not teacherOk then
+        fail s (at n "teacher_features") (join path "teacher_features")
             $"expected six multiples of 4 (MONAI's BasicUNet features), got {teacher.Length} numbers"
+
+    let text = opt s path n "text" boolean true
+    let heads = opt s path n "attention_heads" (intIn 1 64) 8
+
+    // the text fusion at x1..x4 attends with `heads` heads over the teacher's widths there
+    if text && teacherOk then
+        let widths = teacher.[1..4]
+
+        match widths |> List.tryFind (fun w -> w % heads <> 0) with
+        | Some w ->
+            let shown = String.Join(", ", widths)
+            fail s (at n "attention_heads" |> Option.orElse (at n "teacher_features")) (join path "attention_heads")
+                $"must divide the teacher's widths at x1..x4 ({shown}) for the text fusion, got {heads} (which does not divide {w})"
+        | None -> ()
+
+    let tauPos = opt s path n "tau_pos" (floatIn 0.0 1.0 false) 0.8
+    let tauNeg = opt s path n "tau_neg" (floatIn 0.0 1.0 false) 0.2
+
+    if tauNeg > tauPos then
+        fail s (at n "tau_neg" |> Option.orElse (at n "tau_pos")) (join path "tau_neg")
+            $"must not exceed tau_pos ({formatFloat tauPos}): CWC trusts a pixel as background below tau_neg and as lesion above tau_pos, got {formatFloat tauNeg}"
 
     let minPatch = opt s path n "darm_min_patch" (intIn 1 256) 3
     let maxPatch = opt s path n "darm_max_patch" (intIn 1 256) 10
 
     if maxPatch < minPatch then
-        fail s (tryGet "darm_max_patch" n |> Option.bind _.Pos) (join path "darm_max_patch")
+        fail s (at n "darm_max_patch" |> Option.orElse (at n "darm_min_patch")) (join path "darm_max_patch")
             $"must be at least darm_min_patch ({minPatch}), got {maxPatch}"
 
     let darm =
-        match opt s path n "darm" (choice [ "gaze"; "prediction"; "off" ]) "gaze" with
-        | "off" -> DarmOff
-        | region ->
+        match opt s path n "darm" (choiceOf darmRegions) (Some GazeDisagreement) with
+        | None -> DarmOff
+        | Some region ->
             DarmOn(
-                (if region = "prediction" then PredictionDisagreement else GazeDisagreement),
+                region,
                 opt s path n "darm_ratio" (floatIn 0.0 1.0 true) 0.3,
                 minPatch,
                 maxPatch,
@@ -59,19 +90,15 @@ let private readFgi (s: Scope) (path: string) (n: Node) : MethodSpec option =
             { HighThreshold = high
               LowThreshold = low
               TeacherFeatures = teacher
-              Text = opt s path n "text" boolean true
-              AttentionHeads = opt s path n "attention_heads" (intIn 1 64) 8
-              LearnableFusionWeight = opt s path n "fusion_weight" (choice [ "fixed"; "learnable" ]) "fixed" = "learnable"
-              PartialCe = opt s path n "supervised_loss" (choice [ "bce"; "partial_ce" ]) "bce" = "partial_ce"
+              Text = text
+              AttentionHeads = heads
+              FusionWeight = opt s path n "fusion_weight" (choiceOf fusionWeights) FixedFusion
+              SupervisedLoss = opt s path n "supervised_loss" (choiceOf supervisedLosses) BceLoss
               AfcWeight = opt s path n "afc_weight" (floatIn 0.0 100.0 false) 0.05
-              Cwc =
-                match opt s path n "cwc" (choice [ "bidirectional"; "teacher_to_student"; "off" ]) "bidirectional" with
-                | "off" -> CwcOff
-                | "teacher_to_student" -> CwcTeacherToStudent
-                | _ -> CwcBidirectional
+              Cwc = opt s path n "cwc" (choiceOf cwcVariants) CwcBidirectional
               CwcWeight = opt s path n "cwc_weight" (floatIn 0.0 100.0 false) 1.0
-              TauPositive = opt s path n "tau_pos" (floatIn 0.0 1.0 false) 0.8
-              TauNegative = opt s path n "tau_neg" (floatIn 0.0 1.0 false) 0.2
+              TauPositive = tauPos
+              TauNegative = tauNeg
               CutMixNoise = opt s path n "cutmix_noise" (floatIn 0.0 10.0 false) 0.2
               Darm = darm
               RampUp = opt s path n "ramp_up" (intIn 0 10000000) 4000 }
@@ -80,6 +107,12 @@ let private readFgi (s: Scope) (path: string) (n: Node) : MethodSpec option =
 let private readGazeMedSeg (s: Scope) (path: string) (n: Node) : MethodSpec option =
     let thresholds = opt s path n "thresholds" (nonEmptyList (floatIn 0.0 1.0 true)) [ 0.5; 0.3 ]
 
+    // two equal levels would train the same network twice and call it multi-level
+    match thresholds |> List.countBy id |> List.tryFind (fun (_, k) -> k > 1) with
+    | Some(t, _) ->
+        fail s (at n "thresholds") (join path "thresholds") $"must be distinct gaze levels, got {formatFloat t} more than once"
+    | None -> ()
+
     Some(
         GazeMedSegMethod
             { Thresholds = thresholds
@@ -87,6 +120,8 @@ let private readGazeMedSeg (s: Scope) (path: string) (n: Node) : MethodSpec opti
               RampUp = opt s path n "ramp_up" (intIn 0 10000000) 4000 }
     )
 
+/// Method kinds: the keys each allows (besides `kind`) and how to read them; a new kind is one
+/// entry here (docs/architecture.md lists the other places).
 let methodKinds: (string * string list * (Scope -> string -> Node -> MethodSpec option)) list =
     [ "full", [], (fun _ _ _ -> Some Full)
       "gaze",
@@ -190,7 +225,8 @@ let private readData (s: Scope) (resolve: PathResolver) (checkFiles: bool) (n: N
     if imageSize % 16 <> 0 then
         fail s (tryGet "image_size" n |> Option.bind _.Pos) "data.image_size" $"must be a multiple of 16 (four 2x2 poolings), got {imageSize}"
 
-    let vf = opt s path n "validation_fraction" (floatIn 0.0 0.9 false) dataDefaults.ValidationFraction
+    // open at 0: the validation split picks the best checkpoint, so it needs at least one id
+    let vf = opt s path n "validation_fraction" (floatIn 0.0 0.9 true) dataDefaults.ValidationFraction
     let gazeMap = opt s path n "gaze_map" nonEmptyStr dataDefaults.GazeMap
 
     src
@@ -237,10 +273,7 @@ let private readOptimizer (s: Scope) (n: Node) : OptimizerSpec =
 
     checkKeys s p n [ "kind"; "lr"; "min_lr"; "momentum"; "nesterov"; "weight_decay" ]
 
-    let kind =
-        match opt s p n "kind" (choice [ "sgd"; "adam" ]) "sgd" with
-        | "adam" -> Adam
-        | _ -> Sgd
+    let kind = opt s p n "kind" (choiceOf optimizerKinds) Sgd
 
     let lr = opt s p n "lr" (floatIn 0.0 10.0 true) 1e-2
     let minLr = opt s p n "min_lr" (floatIn 0.0 10.0 false) 1e-4
@@ -268,21 +301,21 @@ let private readTrain (s: Scope) (n: Node) : TrainSpec =
 /// `select_output` must name an output of the cell's method (unknown when the method failed to read).
 let private readEvaluation (s: Scope) (methodSpec: MethodSpec option) (n: Node) : EvaluationSpec =
     checkKeys s "evaluation" n [ "select_by"; "select_output" ]
-    let selectBy = opt s "evaluation" n "select_by" (choice [ "dice"; "iou" ]) "dice"
+    let selectBy = opt s "evaluation" n "select_by" (choiceOf selectionMetrics) SelectionMetric.Dice
 
     let selectOutput =
         match methodSpec with
         | Some m ->
             let outputs = MethodOutputs.all m
-            let chosen = opt s "evaluation" n "select_output" nonEmptyStr (MethodOutputs.headline m)
+            let chosen = opt s "evaluation" n "select_output" (choiceOf outputNames) (MethodOutputs.headline m)
 
             if not (List.contains chosen outputs) then
-                let all = String.Join(", ", outputs |> List.map (sprintf "\"%s\""))
-                fail s (tryGet "select_output" n |> Option.bind _.Pos) "evaluation.select_output"
-                    $"\"{chosen}\" is not an output of this cell's method; its outputs are {all}"
+                let all = String.Join(", ", outputs |> List.map (fun o -> $"\"{o.Name}\""))
+                fail s (at n "select_output") "evaluation.select_output"
+                    $"\"{chosen.Name}\" is not an output of this cell's method; its outputs are {all}"
 
             chosen
-        | None -> opt s "evaluation" n "select_output" nonEmptyStr "model"
+        | None -> opt s "evaluation" n "select_output" (choiceOf outputNames) Output.Model
 
     { SelectBy = selectBy
       SelectOutput = selectOutput }
@@ -381,24 +414,18 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
               yield "teacher_features", node (Arr(m.TeacherFeatures |> List.map i))
               yield "text", b m.Text
               yield "attention_heads", i m.AttentionHeads
-              yield "fusion_weight", s (if m.LearnableFusionWeight then "learnable" else "fixed")
-              yield "supervised_loss", s (if m.PartialCe then "partial_ce" else "bce")
+              yield "fusion_weight", s (nameOf fusionWeights m.FusionWeight)
+              yield "supervised_loss", s (nameOf supervisedLosses m.SupervisedLoss)
               yield "afc_weight", f m.AfcWeight
-              yield "cwc",
-                    s (
-                        match m.Cwc with
-                        | CwcOff -> "off"
-                        | CwcBidirectional -> "bidirectional"
-                        | CwcTeacherToStudent -> "teacher_to_student"
-                    )
+              yield "cwc", s (nameOf cwcVariants m.Cwc)
               yield "cwc_weight", f m.CwcWeight
               yield "tau_pos", f m.TauPositive
               yield "tau_neg", f m.TauNegative
               yield "cutmix_noise", f m.CutMixNoise
               match m.Darm with
-              | DarmOff -> yield "darm", s "off"
+              | DarmOff -> yield "darm", s (nameOf darmRegions None)
               | DarmOn(region, ratio, minPatch, maxPatch, fill) ->
-                  yield "darm", s (if region = PredictionDisagreement then "prediction" else "gaze")
+                  yield "darm", s (nameOf darmRegions (Some region))
                   yield "darm_ratio", f ratio
                   yield "darm_min_patch", i minPatch
                   yield "darm_max_patch", i maxPatch
@@ -413,7 +440,7 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
           "method", t methodNode
           "optimizer",
           t
-              [ "kind", s (if o.Kind = Adam then "adam" else "sgd")
+              [ "kind", s (nameOf optimizerKinds o.Kind)
                 "lr", f o.LearningRate
                 "min_lr", f o.MinLearningRate
                 "momentum", f o.Momentum
@@ -425,7 +452,7 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
                 "batch_size", i c.Train.BatchSize
                 "eval_every", i c.Train.EvalEvery
                 "flips", b c.Train.Flips ]
-          "evaluation", t [ "select_by", s c.Evaluation.SelectBy; "select_output", s c.Evaluation.SelectOutput ]
+          "evaluation", t [ "select_by", s (nameOf selectionMetrics c.Evaluation.SelectBy); "select_output", s c.Evaluation.SelectOutput.Name ]
           "seed", i c.Seed ]
 
 /// Canonical text of a resolved config: the basis of the cell id.

@@ -56,6 +56,20 @@ type DarmRegionSpec =
     /// Where teacher and student predictions differ (paper).
     | PredictionDisagreement
 
+/// How the fused text term is added at each scale.
+type FusionWeightSpec =
+    /// Plain residual add (released code).
+    | FixedFusion
+    /// One learnable scalar per scale, initialised to 1.
+    | LearnableFusion
+
+/// The supervised loss of both FGI networks.
+type SupervisedLossSpec =
+    /// BCE over all pixels (released code).
+    | BceLoss
+    /// Partial cross-entropy: the band between the two gaze masks is ignored (paper).
+    | PartialCeLoss
+
 type DarmSpec =
     | DarmOff
     | DarmOn of region: DarmRegionSpec * ratio: float * minPatch: int * maxPatch: int * fill: float
@@ -70,10 +84,10 @@ type FgiSpec =
       TeacherFeatures: int list
       /// Text fusion in the teacher ("without text" when false).
       Text: bool
+      /// Cross-attention heads; divide the teacher's widths x1..x4.
       AttentionHeads: int
-      LearnableFusionWeight: bool
-      /// Partial cross-entropy (paper) instead of BCE (released code).
-      PartialCe: bool
+      FusionWeight: FusionWeightSpec
+      SupervisedLoss: SupervisedLossSpec
       /// Effective AFC weight (0 = "without AFC").
       AfcWeight: float
       Cwc: CwcSpec
@@ -91,8 +105,8 @@ type GazeMedSegSpec =
       ConsistencyWeight: float
       RampUp: int }
 
-/// The supervision and model family. A new method kind is one case here, one reader in
-/// SpecToml.methodKinds, one writer in Canonical and one mapping in the runner's executor.
+/// The supervision and model family. A new method kind touches the places docs/architecture.md
+/// lists (the compiler's exhaustiveness warnings, errors here, lead from this union to each).
 type MethodSpec =
     /// Fully supervised BasicUNet on the true masks (the upper bound).
     | Full
@@ -103,24 +117,93 @@ type MethodSpec =
     /// From Gaze to Insight: text-aware teacher and image-only student.
     | FgiMethod of FgiSpec
 
+/// A model output: what a table row, cases.csv and `runner predict --output` name. The C# side's
+/// Methods.MethodOutput enum is checked against this union by a test (MappingTests).
+[<RequireQualifiedAccess>]
+type Output =
+    /// The one network of a single-network method (full, gaze, GazeMedSeg's level average).
+    | Model
+    | Teacher
+    | Student
+    /// Mean of FGI's teacher and student logits.
+    | Average
+
+    member o.Name =
+        match o with
+        | Model -> "model"
+        | Teacher -> "teacher"
+        | Student -> "student"
+        | Average -> "average"
+
+    static member All = [ Model; Teacher; Student; Average ]
+    static member TryParse(name: string) = Output.All |> List.tryFind (fun o -> o.Name = name)
+
 /// The outputs a method predicts with (the table's "variant:output" rows) and its headline one.
 module MethodOutputs =
     let all (m: MethodSpec) =
         match m with
-        | FgiMethod _ -> [ "teacher"; "student"; "average" ]
+        | FgiMethod _ -> [ Output.Teacher; Output.Student; Output.Average ]
         | Full
         | GazeSingle _
-        | GazeMedSegMethod _ -> [ "model" ]
+        | GazeMedSegMethod _ -> [ Output.Model ]
 
     /// The output that picks the best checkpoint unless `evaluation.select_output` says
     /// otherwise: FGI's image-only student (the network FGI deploys: it needs no text at test
     /// time, and it is the row the tables lead with); "model" for the single-output methods.
     let headline (m: MethodSpec) =
         match m with
-        | FgiMethod _ -> "student"
+        | FgiMethod _ -> Output.Student
         | Full
         | GazeSingle _
-        | GazeMedSegMethod _ -> "model"
+        | GazeMedSegMethod _ -> Output.Model
+
+/// A per-case metric: a column of cases.csv and of a table. The names are the C# side's
+/// Metrics.CaseMetrics.Names (checked by a test); distances are in pixels (or the spacing's unit).
+[<RequireQualifiedAccess>]
+type Metric =
+    | Dice
+    | IoU
+    | Hd
+    | Hd95
+    | Asd
+    | Assd
+    | Masd
+
+    member m.Name =
+        match m with
+        | Dice -> "dice"
+        | IoU -> "iou"
+        | Hd -> "hd"
+        | Hd95 -> "hd95"
+        | Asd -> "asd"
+        | Assd -> "assd"
+        | Masd -> "masd"
+
+    /// Overlaps are better high, distances low.
+    member m.HigherIsBetter =
+        match m with
+        | Dice
+        | IoU -> true
+        | Hd
+        | Hd95
+        | Asd
+        | Assd
+        | Masd -> false
+
+    /// In cases.csv's column order.
+    static member All = [ Dice; IoU; Hd; Hd95; Asd; Assd; Masd ]
+    static member TryParse(name: string) = Metric.All |> List.tryFind (fun m -> m.Name = name)
+
+/// The validation metric that picks the "best" checkpoint.
+[<RequireQualifiedAccess>]
+type SelectionMetric =
+    | Dice
+    | IoU
+
+    member m.Name =
+        match m with
+        | Dice -> "dice"
+        | IoU -> "iou"
 
 type OptimizerKind =
     | Sgd
@@ -145,10 +228,10 @@ type TrainSpec =
 
 type EvaluationSpec =
     { /// Validation metric that picks the "best" checkpoint.
-      SelectBy: string
+      SelectBy: SelectionMetric
       /// The output whose validation metric picks it (one of MethodOutputs.all; default
       /// MethodOutputs.headline).
-      SelectOutput: string }
+      SelectOutput: Output }
 
 /// Everything that defines what one cell computes; its canonical text is the cell's identity.
 type CellConfig =
@@ -185,6 +268,14 @@ type Checkpoint =
     | Best
     | Last
 
+    member c.Name =
+        match c with
+        | Best -> "best"
+        | Last -> "last"
+
+    static member All = [ Best; Last ]
+    static member TryParse(name: string) = Checkpoint.All |> List.tryFind (fun c -> c.Name = name)
+
 type SignificanceTest =
     /// Wilcoxon signed-rank (normal approximation with tie correction), two-sided.
     | Wilcoxon
@@ -197,8 +288,23 @@ type PairedOver =
     /// Per-seed means, paired by seed.
     | Seeds
 
+/// A table row as written: a variant, or "variant:output" to show another output of that
+/// variant (e.g. "FGI:student").
+type RowRef =
+    { Variant: string
+      /// None: the table's output.
+      Output: Output option }
+
+    /// The output shown for a table whose output is `tableOutput`.
+    member r.OutputIn(tableOutput: Output) = defaultArg r.Output tableOutput
+
+    override r.ToString() =
+        match r.Output with
+        | Some o -> r.Variant + ":" + o.Name
+        | None -> r.Variant
+
 type Significance =
-    { Baseline: string
+    { Baseline: RowRef
       Test: SignificanceTest
       Over: PairedOver }
 
@@ -206,22 +312,12 @@ type Significance =
 type TableSpec =
     { Name: string
       Caption: string
-      /// Rows, in order: a variant name, or "variant:output" to show another output of that
-      /// variant (e.g. "FGI:student"); None = every variant.
-      Rows: string list option
-      Metrics: string list
-      /// Model output: "model", "teacher", "student", "average".
-      Output: string
+      /// Rows, in order; None = every variant.
+      Rows: RowRef list option
+      Metrics: Metric list
+      Output: Output
       Checkpoint: Checkpoint
       Significance: Significance option }
-
-module TableRow =
-    /// A table row reference "variant" or "variant:output" split into its variant and output
-    /// (the table's output where the row names none).
-    let reference (tableOutput: string) (row: string) =
-        match row.LastIndexOf ':' with
-        | i when i > 0 -> row.Substring(0, i), row.Substring(i + 1)
-        | _ -> row, tableOutput
 
 /// One point of the grid.
 type Cell =
@@ -257,8 +353,3 @@ type ExperimentSpec =
       /// The composed base document (extends and --set applied, variants/grid/tables removed).
       Base: Toml.Node }
 
-/// Metric names, and which direction is better.
-module Metrics =
-    let known = [ "dice"; "iou"; "hd95"; "asd" ]
-
-    let higherIsBetter (m: string) = m <> "hd95" && m <> "asd"

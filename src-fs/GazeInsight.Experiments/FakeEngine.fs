@@ -105,17 +105,19 @@ let engine (o: Options) : Execution.Engine =
             | Synthetic s -> s.Test
             | Folder _ -> 20
 
+        // every output of the method; the first one's numbers are the single-output methods'
         let rows =
-            [ for checkpoint, shift in [ "best", 0.0; "last", -0.005 ] do
-                  for i in 0 .. cases - 1 do
-                      let dice = q + shift + 0.06 * noise cfg.Seed i 17UL |> max 0.0 |> min 1.0
-                      let iou = dice / (2.0 - dice)
+            [ for k, output in MethodOutputs.all cfg.Method |> List.indexed do
+                  for checkpoint, shift in [ Best, 0.0; Last, -0.005 ] do
+                      for i in 0 .. cases - 1 do
+                          let dice = q + shift - 0.01 * float k + 0.06 * noise cfg.Seed i 17UL |> max 0.0 |> min 1.0
+                          let iou = dice / (2.0 - dice)
 
-                      yield
-                          { Output = "model"
-                            Checkpoint = checkpoint
-                            Case = $"case_{i:D3}"
-                            Values = [ "dice", dice; "iou", iou ] } ]
+                          yield
+                              { Output = output
+                                Checkpoint = checkpoint
+                                Case = $"case_{i:D3}"
+                                Values = [ Metric.Dice, dice; Metric.IoU, iou ] } ]
 
         { Cases = rows
           Curve =
@@ -125,7 +127,7 @@ let engine (o: Options) : Execution.Engine =
                     LearningRate = cfg.Optimizer.LearningRate
                     ValidationDice = q * float it / float iters } ]
           BestIteration = iters
-          SelectOutput = cfg.Evaluation.SelectOutput
+          SelectOutput = Some cfg.Evaluation.SelectOutput
           TrainSeconds = 0.0
           ImagesPerSecond = 0.0
           Device = $"fake ({runtime.Device})" }

@@ -218,3 +218,16 @@ let req (s: Scope) (path: string) (parent: Node) (key: string) (expected: string
         fail s parent.Pos (join path key) $"missing key (expected {expected})"
         None
     | Some n -> conv s (join path key) n
+
+/// One of a fixed set of named values; the names are what TOML files write.
+let choiceOf (choices: (string * 'a) list) : Conv<'a> =
+    fun s path n ->
+        choice (List.map fst choices) s path n
+        |> Option.map (fun name -> choices |> List.find (fun (k, _) -> k = name) |> snd)
+
+/// The TOML name of a value (the canonical writer's side of `choiceOf`, from the same list).
+let nameOf (choices: (string * 'a) list) (value: 'a) =
+    choices |> List.find (fun (_, v) -> v = value) |> fst
+
+/// Where `key` of a table was written (None when it was left to its default).
+let at (n: Node) (key: string) = tryGet key n |> Option.bind _.Pos

@@ -19,7 +19,7 @@ let private seedsSuffix (e: Entry) =
     | Some s when s.Seeds < e.Expected -> $" ({s.Seeds}/{e.Expected})"
     | _ -> ""
 
-let private cellText (m: string) (e: Entry) (bold: string -> string) (pm: string) =
+let private cellText (m: Metric) (e: Entry) (bold: string -> string) (pm: string) =
     match e.Stat with
     | None -> "missing"
     // one value has no spread: "± 0.00" would claim a measured one
@@ -92,10 +92,10 @@ let csv (t: Table) =
     let sb = StringBuilder("row,baseline")
 
     for m in t.Metrics do
-        sb.Append($",{m}_mean,{m}_std,{m}_seeds,{m}_expected") |> ignore
+        sb.Append($",{m.Name}_mean,{m.Name}_std,{m.Name}_seeds,{m.Name}_expected") |> ignore
 
         if t.HasSignificance then
-            sb.Append($",{m}_p") |> ignore
+            sb.Append($",{m.Name}_p") |> ignore
 
     sb.Append('\n') |> ignore
 

@@ -3,11 +3,11 @@ namespace GazeInsight.Experiments
 /// One test case's metrics for one model output and checkpoint. NaN = undefined (e.g. HD95
 /// with an empty prediction); aggregates skip NaN and say how many values they used.
 type CaseRow =
-    { Output: string
-      Checkpoint: string
+    { Output: Output
+      Checkpoint: Checkpoint
       Case: string
-      /// Metric name (lower case) and value, in column order.
-      Values: (string * float) list }
+      /// Metric and value, in column order.
+      Values: (Metric * float) list }
 
 type CurveRow =
     { Iteration: int
@@ -21,9 +21,9 @@ type CellResult =
     { Cases: CaseRow list
       Curve: CurveRow list
       BestIteration: int
-      /// The output whose validation metric picked the best checkpoint ("" in results stored
+      /// The output whose validation metric picked the best checkpoint (None in results stored
       /// before it was recorded).
-      SelectOutput: string
+      SelectOutput: Output option
       TrainSeconds: float
       ImagesPerSecond: float
       Device: string }

@@ -198,40 +198,69 @@ let private readAxes (s: Scope) (doc: Node) : Axis list =
                       | Arr values -> yield { Path = path; Values = values }
                       | other -> fail s n.Pos shown $"expected an array of values for this axis, got {typeName other}" ]
 
-let private readTables (s: Scope) (doc: Node) (variants: Variant list) (axes: Axis list) : TableSpec list =
+/// Tables; `outputsOf` gives the outputs every cell of a variant has (None when its configs did
+/// not read), so that a row naming an output its method lacks is an error here, not a "missing" row.
+let private readTables
+    (s: Scope)
+    (doc: Node)
+    (variants: Variant list)
+    (outputsOf: string -> (Output list * Output) option)
+    : TableSpec list =
     let names = variants |> List.map _.Name
 
-    let outputs = [ "model"; "teacher"; "student"; "average" ]
+    let lacks (variant: string) (output: Output) =
+        match outputsOf variant with
+        | Some(outputs, _) when not (List.contains output outputs) ->
+            let all = String.Join(", ", outputs |> List.map (fun o -> $"\"{o.Name}\""))
+            Some $"variant \"{variant}\" has no output \"{output.Name}\" (its method's outputs are {all})"
+        | _ -> None
 
-    let variantName: Conv<string> =
+    /// A row reference: "variant" or "variant:output", shown in a table whose output is `tableOutput`.
+    let rowRef (tableOutput: Output) : Conv<RowRef> =
         fun s path n ->
             match str s path n with
-            | Some row when row.Contains ':' && List.contains (fst (TableRow.reference "model" row)) names ->
-                let output = snd (TableRow.reference "model" row)
+            | Some row ->
+                let variant, output =
+                    match row.LastIndexOf ':' with
+                    | i when i > 0 && List.contains (row.Substring(0, i)) names -> row.Substring(0, i), Some(row.Substring(i + 1))
+                    | _ -> row, None
 
-                if List.contains output outputs then
-                    Some row
-                else
-                    let all = String.Join(", ", outputs |> List.map (sprintf "\"%s\""))
-                    fail s n.Pos path $"unknown output \"{output}\" in \"{row}\"; outputs are {all}"
+                if not (List.contains variant names) then
+                    match suggest variant names with
+                    | Some near -> fail s n.Pos path $"no variant named \"{variant}\"; did you mean \"{near}\"?"
+                    | None ->
+                        let all = String.Join(", ", names |> List.map (sprintf "\"%s\""))
+                        fail s n.Pos path $"no variant named \"{variant}\"; variants are {all}"
+
                     None
-            | Some v when List.contains v names -> Some v
-            | Some v ->
-                match suggest v names with
-                | Some near -> fail s n.Pos path $"no variant named \"{v}\"; did you mean \"{near}\"?"
-                | None ->
-                    let all = String.Join(", ", names |> List.map (sprintf "\"%s\""))
-                    fail s n.Pos path $"no variant named \"{v}\"; variants are {all}"
-
-                None
+                else
+                    match output with
+                    | None ->
+                        match lacks variant tableOutput with
+                        | Some problem ->
+                            fail s n.Pos path $"{problem}; name the output, e.g. \"{variant}:{(snd (outputsOf variant).Value).Name}\""
+                            None
+                        | None -> Some { Variant = variant; Output = None }
+                    | Some name ->
+                        match Output.TryParse name with
+                        | Some o ->
+                            match lacks variant o with
+                            | Some problem ->
+                                fail s n.Pos path problem
+                                None
+                            | None -> Some { Variant = variant; Output = Some o }
+                        | None ->
+                            let all = String.Join(", ", Output.All |> List.map (fun o -> $"\"{o.Name}\""))
+                            fail s n.Pos path $"unknown output \"{name}\" in \"{row}\"; outputs are {all}"
+                            None
             | None -> None
 
     let defaultTable =
         { Name = "main"
           Caption = ""
           Rows = None
-          Metrics = [ "dice"; "iou" ]
-          Output = "model"
+          Metrics = [ Metric.Dice; Metric.IoU ]
+          Output = Output.Model
           Checkpoint = Best
           Significance = None }
 
@@ -255,20 +284,22 @@ let private readTables (s: Scope) (doc: Node) (variants: Variant list) (axes: Ax
                             [ "name"; "caption"; "rows"; "metrics"; "output"; "checkpoint"; "baseline"; "test"; "over" ]
 
                         let name = req s path t "name" "a string (the table's file name)" safeName
-                        let baseline = opt s path t "baseline" (fun s p n -> variantName s p n |> Option.map Some) None
+                        let output = opt s path t "output" (choiceOf (Output.All |> List.map (fun o -> o.Name, o))) Output.Model
+                        // with grid axes a row is compared with the baseline variant's grid point of the
+                        // same assignment, else its first one (docs/experiments.md)
+                        let baseline = opt s path t "baseline" (fun s p n -> rowRef output s p n |> Option.map Some) None
+                        let rows = opt s path t "rows" (fun s p n -> nonEmptyList (rowRef output) s p n |> Option.map Some) None
 
-                        if not axes.IsEmpty && baseline.IsSome then
-                            () // with axes the baseline row is the variant's first grid point; documented
+                        if (tryGet "rows" t).IsNone then
+                            for v in names do
+                                match lacks v output with
+                                | Some problem ->
+                                    fail s (at t "output" |> Option.orElse item.Pos) (join path "rows")
+                                        $"{problem}; without rows every variant is shown with output \"{output.Name}\": list the rows, e.g. \"{v}:{(snd (outputsOf v).Value).Name}\""
+                                | None -> ()
 
-                        let test =
-                            match opt s path t "test" (choice [ "wilcoxon"; "t" ]) "wilcoxon" with
-                            | "t" -> PairedT
-                            | _ -> Wilcoxon
-
-                        let over =
-                            match opt s path t "over" (choice [ "cases"; "seeds" ]) "cases" with
-                            | "seeds" -> Seeds
-                            | _ -> Cases
+                        let test = opt s path t "test" (choiceOf [ "wilcoxon", Wilcoxon; "t", PairedT ]) Wilcoxon
+                        let over = opt s path t "over" (choiceOf [ "cases", Cases; "seeds", Seeds ]) Cases
 
                         let sigKeys = [ "test"; "over" ] |> List.filter (fun k -> (tryGet k t).IsSome)
 
@@ -280,13 +311,11 @@ let private readTables (s: Scope) (doc: Node) (variants: Variant list) (axes: Ax
                         |> Option.map (fun name ->
                             { Name = name
                               Caption = opt s path t "caption" str ""
-                              Rows = opt s path t "rows" (fun s p n -> nonEmptyList variantName s p n |> Option.map Some) None
-                              Metrics = opt s path t "metrics" (nonEmptyList (choice Metrics.known)) [ "dice"; "iou" ]
-                              Output = opt s path t "output" (choice [ "model"; "teacher"; "student"; "average" ]) "model"
-                              Checkpoint =
-                                (match opt s path t "checkpoint" (choice [ "best"; "last" ]) "best" with
-                                 | "last" -> Last
-                                 | _ -> Best)
+                              Rows = rows
+                              Metrics =
+                                opt s path t "metrics" (nonEmptyList (choiceOf (Metric.All |> List.map (fun m -> m.Name, m)))) [ Metric.Dice; Metric.IoU ]
+                              Output = output
+                              Checkpoint = opt s path t "checkpoint" (choiceOf (Checkpoint.All |> List.map (fun c -> c.Name, c))) Best
                               Significance =
                                 baseline
                                 |> Option.map (fun b -> { Baseline = b; Test = test; Over = over }) }))
@@ -348,7 +377,6 @@ let load (read: FileReader) (options: LoadOptions) (file: string) : Result<Exper
 
         let variants = readVariants s doc
         let axes = readAxes s doc
-        let tables = readTables s doc variants axes
         let baseDoc = experimentKeys |> List.fold (fun d k -> without k d) doc
         let baseDir = dirOf file
         let resolve = CellToml.relativeToWritingFile baseDir
@@ -364,6 +392,18 @@ let load (read: FileReader) (options: LoadOptions) (file: string) : Result<Exper
                           combo |> List.map (fun (a, value) -> a.Key, formatInline value.Value)
 
                       yield v, assignment, cfg ]
+
+        let outputsOf (variant: string) =
+            let configs = points |> List.filter (fun (v, _, _) -> v.Name = variant) |> List.map (fun (_, _, c) -> c)
+
+            if configs.IsEmpty || configs |> List.exists Option.isNone then
+                None
+            else
+                let methods = configs |> List.map (fun c -> c.Value.Method)
+                let common = Output.All |> List.filter (fun o -> methods |> List.forall (fun m -> List.contains o (MethodOutputs.all m)))
+                Some(common, MethodOutputs.headline methods.Head)
+
+        let tables = readTables s doc variants outputsOf
 
         let cells =
             [ for v, assignment, cfg in points do

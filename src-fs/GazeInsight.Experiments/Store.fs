@@ -84,10 +84,10 @@ let splitCsv (line: string) =
 let casesCsv (rows: CaseRow list) =
     let metrics = rows |> List.collect (fun r -> r.Values |> List.map fst) |> List.distinct
     let sb = StringBuilder()
-    sb.Append("output,checkpoint,case").Append(String.Join("", metrics |> List.map (fun m -> "," + m))).Append('\n') |> ignore
+    sb.Append("output,checkpoint,case").Append(String.Join("", metrics |> List.map (fun (m: Metric) -> "," + m.Name))).Append('\n') |> ignore
 
     for r in rows do
-        sb.Append(csvField r.Output).Append(',').Append(csvField r.Checkpoint).Append(',').Append(csvField r.Case) |> ignore
+        sb.Append(r.Output.Name).Append(',').Append(r.Checkpoint.Name).Append(',').Append(csvField r.Case) |> ignore
 
         for m in metrics do
             let v = r.Values |> List.tryFind (fun (k, _) -> k = m) |> Option.map snd |> Option.defaultValue nan
@@ -97,20 +97,27 @@ let casesCsv (rows: CaseRow list) =
 
     sb.ToString()
 
+/// Reads cases.csv back; a file this store did not write (unknown output, checkpoint or metric,
+/// wrong field count) is a bug or a hand edit, and throws naming the line.
 let parseCasesCsv (text: string) : CaseRow list =
     let lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> List.ofArray
+
+    let known what (parse: string -> 'a option) (name: string) =
+        match parse name with
+        | Some v -> v
+        | None -> failwithf "cases.csv: unknown %s \"%s\"" what name
 
     match lines with
     | [] -> []
     | header :: rows ->
-        let metrics = splitCsv header |> List.skip 3
+        let metrics = splitCsv header |> List.skip 3 |> List.map (known "metric" Metric.TryParse)
 
         [ for line in rows do
               match splitCsv line with
-              | o :: c :: case :: values ->
+              | o :: c :: case :: values when values.Length = metrics.Length ->
                   yield
-                      { Output = o
-                        Checkpoint = c
+                      { Output = known "output" Output.TryParse o
+                        Checkpoint = known "checkpoint" Checkpoint.TryParse c
                         Case = case
                         Values = List.zip metrics (values |> List.map parseFloat) }
               | _ -> failwithf "malformed cases.csv line: %s" line ]
@@ -154,7 +161,9 @@ let metricsJson (cell: Cell) (r: CellResult) =
         jsonNumber w "train_seconds" r.TrainSeconds
         jsonNumber w "images_per_second" r.ImagesPerSecond
         w.WriteNumber("best_iteration", r.BestIteration)
-        w.WriteString("select_output", r.SelectOutput)
+        match r.SelectOutput with
+        | Some o -> w.WriteString("select_output", o.Name)
+        | None -> w.WriteNull("select_output")
         w.WriteStartArray("summary")
 
         for (o, c), rows in r.Cases |> List.groupBy (fun x -> x.Output, x.Checkpoint) do
@@ -162,9 +171,9 @@ let metricsJson (cell: Cell) (r: CellResult) =
                 let values = rows |> List.map (fun x -> x.Values |> List.find (fun (k, _) -> k = m) |> snd)
                 let valid = values |> List.filter (fun v -> not (Double.IsNaN v))
                 w.WriteStartObject()
-                w.WriteString("output", o)
-                w.WriteString("checkpoint", c)
-                w.WriteString("metric", m)
+                w.WriteString("output", o.Name)
+                w.WriteString("checkpoint", c.Name)
+                w.WriteString("metric", m.Name)
                 jsonNumber w "mean" (if valid.IsEmpty then nan else List.average valid)
                 w.WriteNumber("valid", valid.Length)
                 w.WriteNumber("cases", values.Length)
@@ -213,8 +222,8 @@ let readResult (dir: string) : CellResult option =
               BestIteration = int (num "best_iteration")
               SelectOutput =
                 match root.TryGetProperty "select_output" with
-                | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> nn
-                | _ -> ""
+                | true, v when v.ValueKind = JsonValueKind.String -> Output.TryParse(v.GetString() |> nn)
+                | _ -> None
               TrainSeconds = num "train_seconds"
               ImagesPerSecond = num "images_per_second"
               Device = root.GetProperty("device").GetString() |> nn }

@@ -21,20 +21,22 @@ type Row =
 type Table =
     { Name: string
       Caption: string
-      Metrics: string list
+      Metrics: Metric list
       HasSignificance: bool
       Rows: Row list }
 
-let metricLabel (m: string) =
+let metricLabel (m: Metric) =
     match m with
-    | "dice" -> "Dice (%)"
-    | "iou" -> "IoU (%)"
-    | "hd95" -> "HD95 (px)"
-    | "asd" -> "ASD (px)"
-    | other -> other
+    | Metric.Dice -> "Dice (%)"
+    | Metric.IoU -> "IoU (%)"
+    | Metric.Hd -> "HD (px)"
+    | Metric.Hd95 -> "HD95 (px)"
+    | Metric.Asd -> "ASD (px)"
+    | Metric.Assd -> "ASSD (px)"
+    | Metric.Masd -> "MASD (px)"
 
 /// Dice and IoU are shown in percent, as in the paper; distances as they are.
-let scale (m: string) = if Metrics.higherIsBetter m then 100.0 else 1.0
+let scale (m: Metric) = if m.HigherIsBetter then 100.0 else 1.0
 
 let private testName (s: Significance) =
     let test =
@@ -51,21 +53,18 @@ let private testName (s: Significance) =
 
 /// Builds a table: `results` gives a cell's stored result, None where it has not finished.
 let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult option) : Table =
-    let checkpoint =
-        match t.Checkpoint with
-        | Best -> "best"
-        | Last -> "last"
+    let checkpoint = t.Checkpoint
 
     let variants =
         match t.Rows with
-        | Some names -> names
-        | None -> spec.Variants |> List.map _.Name
+        | Some rows -> rows
+        | None -> spec.Variants |> List.map (fun v -> { Variant = v.Name; Output = None })
 
     // (label, cells, output) per row; "variant:output" rows show another output of a variant
     let rowCells =
         [ for row in variants do
-              let v, output = TableRow.reference t.Output row
-              let suffix = if output <> t.Output then ":" + output else ""
+              let v, output = row.Variant, row.OutputIn t.Output
+              let suffix = if output <> t.Output then ":" + output.Name else ""
 
               yield!
                   spec.Cells
@@ -79,7 +78,7 @@ let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult opt
     let baselineFor (cells: Cell list) =
         t.Significance
         |> Option.map (fun s ->
-            let baseVariant, baseOutput = TableRow.reference t.Output s.Baseline
+            let baseVariant, baseOutput = s.Baseline.Variant, s.Baseline.OutputIn t.Output
             let candidates = rowCells |> List.filter (fun (_, cs, o) -> cs.Head.Variant = baseVariant && o = baseOutput)
 
             candidates
@@ -95,7 +94,7 @@ let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult opt
 
               let isBaseline =
                   match t.Significance, baseCells with
-                  | Some _, Some(bc, baseOutput) -> not bc.IsEmpty && bc.Head.Row = (fst (TableRow.reference output label)) && output = baseOutput
+                  | Some _, Some(bc, baseOutput) -> not bc.IsEmpty && bc.Head.Row = cells.Head.Row && output = baseOutput
                   | _ -> false
 
               let entries =
@@ -130,7 +129,7 @@ let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult opt
                 if means.IsEmpty then
                     rows
                 else
-                    let best = if Metrics.higherIsBetter m then List.max means else List.min means
+                    let best = if m.HigherIsBetter then List.max means else List.min means
 
                     rows
                     |> List.map (fun r ->
@@ -144,10 +143,29 @@ let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult opt
     let plural = if spec.Seeds.Length = 1 then "" else "s"
     let seedsNote = $"mean ± std over {spec.Seeds.Length} seed{plural}"
 
+    // which output's validation metric picked the best checkpoint (evaluation.select_by / select_output)
+    let selection =
+        rowCells
+        |> List.collect (fun (_, cells, _) -> cells |> List.map (fun c -> c.Config.Evaluation, c.Variant))
+        |> List.groupBy fst
+        |> List.map (fun (e, vs) -> e, vs |> List.map snd |> List.distinct)
+
+    let selectionLabel (m: SelectionMetric) =
+        match m with
+        | SelectionMetric.Dice -> "Dice"
+        | SelectionMetric.IoU -> "IoU"
+
     let checkpointNote =
-        match t.Checkpoint with
-        | Best -> "best-on-validation checkpoint"
-        | Last -> "last checkpoint"
+        match t.Checkpoint, selection with
+        | Last, _ -> "last checkpoint"
+        | Best, [] -> "best-on-validation checkpoint"
+        | Best, [ e, _ ] -> $"best-on-validation checkpoint (picked by the validation {selectionLabel e.SelectBy} of output \"{e.SelectOutput.Name}\")"
+        | Best, many ->
+            let each =
+                many
+                |> List.map (fun (e, vs) -> $"{selectionLabel e.SelectBy} of \"{e.SelectOutput.Name}\" for " + String.Join(", ", vs))
+
+            "best-on-validation checkpoint (picked by the validation " + String.Join("; ", each) + ")"
 
     let head =
         if String.IsNullOrWhiteSpace t.Caption then $"{spec.Name}: test-set metrics" else t.Caption.Trim().TrimEnd('.')
@@ -157,7 +175,7 @@ let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult opt
         |> List.exists (fun r -> r.Entries |> List.exists (fun e -> e.Stat |> Option.forall (fun s -> s.Seeds < e.Expected)))
 
     let parts =
-        [ yield $"{head}. Output \"{t.Output}\", {checkpointNote}; {seedsNote}; best per column in bold."
+        [ yield $"{head}. Output \"{t.Output.Name}\", {checkpointNote}; {seedsNote}; best per column in bold."
           match t.Significance with
           | Some s -> yield testName s + "."
           | None -> ()

@@ -23,14 +23,23 @@ let private quantile (sorted: float[]) (q: float) =
 /// The per-case Dice of each row of a table (in %, each case averaged over seeds), rows in
 /// table order; rows without results have no values but keep their place.
 let diceByRow (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult option) : (string * float[]) list =
-    let checkpoint = if t.Checkpoint = Best then "best" else "last"
-    let variants = t.Rows |> Option.defaultValue (spec.Variants |> List.map _.Name)
+    let variants =
+        t.Rows
+        |> Option.defaultValue (spec.Variants |> List.map (fun v -> { Variant = v.Name; Output = None }))
 
-    [ for v in variants do
-          yield! spec.Cells |> List.filter (fun c -> c.Variant = v) |> List.groupBy _.Row ]
-    |> List.map (fun (label, cells) ->
+    // "variant:output" rows show that output
+    [ for r in variants do
+          let output = r.OutputIn t.Output
+          let suffix = if output <> t.Output then ":" + output.Name else ""
+
+          yield!
+              spec.Cells
+              |> List.filter (fun c -> c.Variant = r.Variant)
+              |> List.groupBy _.Row
+              |> List.map (fun (label, cells) -> label + suffix, cells, output) ]
+    |> List.map (fun (label, cells, output) ->
         let perCase =
-            Aggregate.perCase t.Output checkpoint "dice" (cells |> List.choose results)
+            Aggregate.perCase output t.Checkpoint Metric.Dice (cells |> List.choose results)
             |> Map.values
             |> Seq.map (fun v -> v * 100.0)
             |> Seq.sort
@@ -77,8 +86,7 @@ let renderBoxes (title: string) (yLabel: string) (rows: (string * float[]) list)
 
 /// Box plot of per-case Dice per row of a table, with the cases as points. False when nothing to plot.
 let dice (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult option) (path: string) =
-    let checkpoint = if t.Checkpoint = Best then "best" else "last"
-    renderBoxes $"{spec.Name}: {t.Name} ({checkpoint} checkpoint)" "Dice per case (%)" (diceByRow spec t results) path
+    renderBoxes $"{spec.Name}: {t.Name} ({t.Checkpoint.Name} checkpoint)" "Dice per case (%)" (diceByRow spec t results) path
 
 /// One row's training curves: validation Dice (%) per seed, and the training loss averaged over
 /// the seeds that have each point.

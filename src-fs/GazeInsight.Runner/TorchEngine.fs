@@ -3,10 +3,10 @@
 module GazeInsight.Runner.TorchEngine
 
 open System
-open System.Reflection
 open GazeInsight.Experiments
 open GazeInsight.Imaging.Synthetic
 open GazeInsight.Metrics
+open GazeInsight.Torch.Methods
 open GazeInsight.Torch.Training
 
 let syntheticOptions (s: SyntheticData) =
@@ -24,30 +24,62 @@ let syntheticOptions (s: SyntheticData) =
         DescriptionCorruption = s.DescriptionCorruption
     )
 
-/// Data root and layout of a cell, generating the synthetic set into the cache if needed.
-let dataRoot (cfg: CellConfig) (runtime: CellRuntime) =
-    match cfg.Data.Source with
-    | Folder(root, layout) -> root, layout
-    | Synthetic s -> SyntheticDataset.Ensure(syntheticOptions s, runtime.CacheDir, null), "generic"
+/// Where a cell's data lives: a folder with its layout, or the synthetic set the options generate.
+type DataLocation =
+    | DataFolder of root: string * layout: string
+    | Generated of SyntheticOptions
 
-/// The method's options; featureSize is model.feature_size (FGI and GazeMedSeg carry it in
-/// their own options, the single-network methods take it from the request).
-let methodOptions (m: MethodSpec) (featureSize: int) : MethodOptions =
+let dataLocation (cfg: CellConfig) =
+    match cfg.Data.Source with
+    | Folder(root, layout) -> DataFolder(root, layout)
+    | Synthetic s -> Generated(syntheticOptions s)
+
+/// Data root and layout of a location, generating the synthetic set into the cache if needed.
+let dataRoot (location: DataLocation) (cacheDir: string) =
+    match location with
+    | DataFolder(root, layout) -> root, layout
+    | Generated options -> SyntheticDataset.Ensure(options, cacheDir, null), "generic"
+
+let output (o: Output) : MethodOutput =
+    match o with
+    | Output.Model -> MethodOutput.Model
+    | Output.Teacher -> MethodOutput.Teacher
+    | Output.Student -> MethodOutput.Student
+    | Output.Average -> MethodOutput.Average
+
+/// The F# output of a C# one (total: a test checks that every enum value has its case).
+let ofMethodOutput (o: MethodOutput) =
+    Output.All |> List.find (fun f -> output f = o)
+
+let checkpointOf (c: CheckpointKind) =
+    match c with
+    | CheckpointKind.Best -> Best
+    | CheckpointKind.Last -> Last
+    | other -> invalidArg "c" $"unknown checkpoint kind {other}"
+
+/// The method's options: every key of [method] maps to one member (C# records with required
+/// members and no defaults; MappingTests check that no key is lost on the way).
+let methodOptions (m: MethodSpec) : MethodOptions =
     match m with
     | Full -> FullySupervised()
     | GazeSingle th -> GazeSingleLevel(th)
     | GazeMedSegMethod g ->
-        GazeMedSeg(Array.ofList g.Thresholds, ConsistencyWeight = g.ConsistencyWeight, RampUp = g.RampUp, FeatureSize = featureSize)
+        GazeMedSeg(Thresholds = Array.ofList g.Thresholds, ConsistencyWeight = g.ConsistencyWeight, RampUp = g.RampUp)
     | FgiMethod f ->
         Fgi(
             HighThreshold = f.HighThreshold,
             LowThreshold = f.LowThreshold,
             TeacherFeatures = Array.ofList f.TeacherFeatures,
-            FeatureSize = featureSize,
             TextFusion = f.Text,
             AttentionHeads = f.AttentionHeads,
-            FusionWeight = (if f.LearnableFusionWeight then FusionWeight.Learnable else FusionWeight.Fixed),
-            SupervisedLoss = (if f.PartialCe then SupervisedLoss.PartialCe else SupervisedLoss.Bce),
+            FusionWeight =
+                (match f.FusionWeight with
+                 | FixedFusion -> FusionWeight.Fixed
+                 | LearnableFusion -> FusionWeight.Learnable),
+            SupervisedLoss =
+                (match f.SupervisedLoss with
+                 | BceLoss -> SupervisedLoss.Bce
+                 | PartialCeLoss -> SupervisedLoss.PartialCe),
             AfcWeight = f.AfcWeight,
             Cwc =
                 (match f.Cwc with
@@ -63,7 +95,9 @@ let methodOptions (m: MethodSpec) (featureSize: int) : MethodOptions =
                  | DarmOff -> GazeInsight.Torch.Training.DarmOff() :> DarmOptions
                  | DarmOn(region, ratio, minPatch, maxPatch, fill) ->
                      DarmMasking(
-                         (if region = PredictionDisagreement then DarmRegion.PredictionDisagreement else DarmRegion.GazeDisagreement),
+                         (match region with
+                          | GazeDisagreement -> DarmRegion.GazeDisagreement
+                          | PredictionDisagreement -> DarmRegion.PredictionDisagreement),
                          ratio,
                          minPatch,
                          maxPatch,
@@ -73,13 +107,13 @@ let methodOptions (m: MethodSpec) (featureSize: int) : MethodOptions =
         )
 
 /// Whether the cell's method reads text embeddings (embeddings/<id>.npy for every image).
-let needsText (cfg: CellConfig) =
-    match cfg.Method with
-    | FgiMethod f -> f.Text
-    | _ -> false
+let needsText (cfg: CellConfig) = MethodFactory.ReadsText(methodOptions cfg.Method)
 
-let request (cfg: CellConfig) (runtime: CellRuntime) (outputDir: string) : ExperimentRequest =
-    let root, layout = dataRoot cfg runtime
+/// Whether the cell's method trains on gaze maps (gaze/<gaze_map>/<id> for every training id).
+let needsGaze (cfg: CellConfig) = MethodFactory.ReadsGaze(methodOptions cfg.Method)
+
+/// The trainer's request for a cell whose data is at (root, layout).
+let requestAt (cfg: CellConfig) (root: string, layout: string) (device: string) (outputDir: string) : ExperimentRequest =
     let o = cfg.Optimizer
 
     ExperimentRequest(
@@ -88,12 +122,15 @@ let request (cfg: CellConfig) (runtime: CellRuntime) (outputDir: string) : Exper
         ImageSize = cfg.Data.ImageSize,
         ValidationFraction = cfg.Data.ValidationFraction,
         GazeMap = cfg.Data.GazeMap,
-        Method = methodOptions cfg.Method cfg.Model.FeatureSize,
+        Method = methodOptions cfg.Method,
         Features = Array.ofList cfg.Model.Features,
         FeatureSize = cfg.Model.FeatureSize,
         Optimizer =
             OptimizerOptions(
-                Kind = (if o.Kind = Adam then OptimizerKind.Adam else OptimizerKind.Sgd),
+                Kind =
+                    (match o.Kind with
+                     | Sgd -> OptimizerKind.Sgd
+                     | Adam -> OptimizerKind.Adam),
                 LearningRate = o.LearningRate,
                 MinLearningRate = o.MinLearningRate,
                 Momentum = o.Momentum,
@@ -103,31 +140,42 @@ let request (cfg: CellConfig) (runtime: CellRuntime) (outputDir: string) : Exper
         Iterations = cfg.Train.Iterations,
         BatchSize = cfg.Train.BatchSize,
         EvalEvery = cfg.Train.EvalEvery,
-        SelectBy = cfg.Evaluation.SelectBy,
-        SelectOutput = cfg.Evaluation.SelectOutput,
         RandomFlips = cfg.Train.Flips,
+        SelectBy =
+            (match cfg.Evaluation.SelectBy with
+             | GazeInsight.Experiments.SelectionMetric.Dice -> SelectionMetric.Dice
+             | GazeInsight.Experiments.SelectionMetric.IoU -> SelectionMetric.IoU),
+        SelectOutput = output cfg.Evaluation.SelectOutput,
         Seed = cfg.Seed,
-        Device = runtime.Device,
+        Device = device,
         OutputDir = outputDir
     )
 
-/// Every double-valued property of CaseMetrics is a metric column (Dice -> "dice"), so metrics
-/// the C# side adds (HD95, ...) reach the tables without a change here.
-let private metricProperties =
-    typeof<CaseMetrics>.GetProperties(BindingFlags.Public ||| BindingFlags.Instance)
-    |> Array.filter (fun p -> p.PropertyType = typeof<float>)
-    |> Array.map (fun p -> p.Name.ToLowerInvariant(), p)
-    |> List.ofArray
+/// The trainer's request for a cell (a synthetic set is generated into the cache first).
+let request (cfg: CellConfig) (runtime: CellRuntime) (outputDir: string) : ExperimentRequest =
+    requestAt cfg (dataRoot (dataLocation cfg) runtime.CacheDir) runtime.Device outputDir
+
+/// A case's value of each metric, by name (no reflection: a metric the C# side adds is a
+/// compile error here once the F# Metric union has it, and MappingTests compare the two lists).
+let metricValue (c: CaseMetrics) (m: Metric) =
+    match m with
+    | Metric.Dice -> c.Dice
+    | Metric.IoU -> c.IoU
+    | Metric.Hd -> c.Hd
+    | Metric.Hd95 -> c.Hd95
+    | Metric.Asd -> c.Asd
+    | Metric.Assd -> c.Assd
+    | Metric.Masd -> c.Masd
 
 let toResult (report: ExperimentReport) : CellResult =
     { Cases =
         [ for e in report.Evaluations do
               for c in e.Cases do
                   yield
-                      { Output = e.Output
-                        Checkpoint = e.Checkpoint
+                      { Output = ofMethodOutput e.Output
+                        Checkpoint = checkpointOf e.Checkpoint
                         Case = c.Case
-                        Values = metricProperties |> List.map (fun (name, p) -> name, p.GetValue(c) :?> float) } ]
+                        Values = Metric.All |> List.map (fun m -> m, metricValue c m) } ]
       Curve =
         [ for p in report.Curve ->
               { Iteration = p.Iteration
@@ -135,7 +183,7 @@ let toResult (report: ExperimentReport) : CellResult =
                 LearningRate = p.LearningRate
                 ValidationDice = p.ValidationDice } ]
       BestIteration = report.BestIteration
-      SelectOutput = report.SelectOutput
+      SelectOutput = Some(ofMethodOutput report.SelectOutput)
       TrainSeconds = report.TrainSeconds
       ImagesPerSecond = report.ImagesPerSecond
       Device = report.Device }

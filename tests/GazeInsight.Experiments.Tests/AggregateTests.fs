@@ -19,19 +19,19 @@ let tests =
           test "NaN cases are skipped, and a cell without the metric has no value" {
               let r =
                   { Cases =
-                      [ { Output = "model"; Checkpoint = "best"; Case = "a"; Values = [ "dice", 0.5 ] }
-                        { Output = "model"; Checkpoint = "best"; Case = "b"; Values = [ "dice", nan ] }
-                        { Output = "model"; Checkpoint = "best"; Case = "c"; Values = [ "dice", 0.7 ] } ]
+                      [ { Output = Output.Model; Checkpoint = Best; Case = "a"; Values = [ Metric.Dice, 0.5 ] }
+                        { Output = Output.Model; Checkpoint = Best; Case = "b"; Values = [ Metric.Dice, nan ] }
+                        { Output = Output.Model; Checkpoint = Best; Case = "c"; Values = [ Metric.Dice, 0.7 ] } ]
                     Curve = []
                     BestIteration = 0
-                    SelectOutput = "model"
+                    SelectOutput = Some Output.Model
                     TrainSeconds = 0.0
                     ImagesPerSecond = 0.0
                     Device = "cpu" }
 
-              Expect.floatClose Accuracy.high (Aggregate.cellValue "model" "best" "dice" r).Value 0.6 "mean of valid"
-              Expect.isNone (Aggregate.cellValue "model" "last" "dice" r) "no such checkpoint"
-              Expect.isNone (Aggregate.cellValue "model" "best" "hd95" r) "no such metric"
+              Expect.floatClose Accuracy.high (Aggregate.cellValue Output.Model Best Metric.Dice r).Value 0.6 "mean of valid"
+              Expect.isNone (Aggregate.cellValue Output.Model Last Metric.Dice r) "no such checkpoint"
+              Expect.isNone (Aggregate.cellValue Output.Model Best Metric.Hd95 r) "no such metric"
           }
 
           // Known answers computed by hand: differences 1..8 all positive, no ties: W+ = 36,
@@ -52,16 +52,16 @@ let tests =
           test "pairs by case average seeds per case; pairs by seed use seed means" {
               let result seed (values: (string * float) list) =
                   seed,
-                  { Cases = values |> List.map (fun (c, v) -> { Output = "model"; Checkpoint = "best"; Case = c; Values = [ "dice", v ] })
+                  { Cases = values |> List.map (fun (c, v) -> { Output = Output.Model; Checkpoint = Best; Case = c; Values = [ Metric.Dice, v ] })
                     Curve = []
                     BestIteration = 0
-                    SelectOutput = "model"
+                    SelectOutput = Some Output.Model
                     TrainSeconds = 0.0
                     ImagesPerSecond = 0.0
                     Device = "cpu" }
 
               let row = [ result 0 [ "a", 0.8; "b", 0.6 ]; result 1 [ "a", 0.6; "b", 0.6 ] ]
               let baseline = [ result 0 [ "a", 0.5; "b", 0.5 ] ]
-              Expect.equal (Aggregate.pairs Cases "model" "model" "best" "dice" row baseline |> List.sort) [ 0.6, 0.5; 0.7, 0.5 ] "by case"
-              Expect.equal (Aggregate.pairs Seeds "model" "model" "best" "dice" row baseline) [ 0.7, 0.5 ] "by seed (only seed 0 in both)"
+              Expect.equal (Aggregate.pairs Cases Output.Model Output.Model Best Metric.Dice row baseline |> List.sort) [ 0.6, 0.5; 0.7, 0.5 ] "by case"
+              Expect.equal (Aggregate.pairs Seeds Output.Model Output.Model Best Metric.Dice row baseline) [ 0.7, 0.5 ] "by seed (only seed 0 in both)"
           } ]

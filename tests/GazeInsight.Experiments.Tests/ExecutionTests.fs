@@ -66,7 +66,7 @@ let tests =
 
                   let r = (Store.readResult dir).Value
                   Expect.equal r.Cases.Length 10 "5 cases x (best, last)"
-                  Expect.equal r.SelectOutput "model" "metrics.json says which output picked the best checkpoint"
+                  Expect.equal r.SelectOutput (Some Output.Model) "metrics.json says which output picked the best checkpoint"
 
               let s2, events = sweep spec tmp.Path FakeEngine.defaults
               Expect.equal (s2.Finished, s2.AlreadyDone) (0, 6) "nothing left to do"
@@ -199,8 +199,8 @@ let tests =
 
           test "cases.csv round-trips, NaN and quoted case names included" {
               let rows =
-                  [ { Output = "model"; Checkpoint = "best"; Case = "a,b"; Values = [ "dice", 0.5; "hd95", nan ] }
-                    { Output = "model"; Checkpoint = "best"; Case = "q\"uote"; Values = [ "dice", 1.0 / 3.0; "hd95", 2.0 ] } ]
+                  [ { Output = Output.Model; Checkpoint = Best; Case = "a,b"; Values = [ Metric.Dice, 0.5; Metric.Hd95, nan ] }
+                    { Output = Output.Model; Checkpoint = Best; Case = "q\"uote"; Values = [ Metric.Dice, 1.0 / 3.0; Metric.Hd95, 2.0 ] } ]
 
               let back = Store.parseCasesCsv (Store.casesCsv rows)
               Expect.equal back.Length 2 "rows"

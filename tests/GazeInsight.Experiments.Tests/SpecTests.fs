@@ -83,10 +83,10 @@ let tests =
               let selected =
                   spec.Cells |> List.map (fun c -> c.Variant, c.Config.Evaluation.SelectOutput)
 
-              Expect.equal selected [ "full", "model"; "FGI", "student"; "FGI by teacher", "teacher" ] "per variant"
+              Expect.equal selected [ "full", Output.Model; "FGI", Output.Student; "FGI by teacher", Output.Teacher ] "per variant"
 
               for c in spec.Cells do
-                  Expect.stringContains c.Canonical $"select_output = \"{c.Config.Evaluation.SelectOutput}\"" "written out in the canonical text (the id)"
+                  Expect.stringContains c.Canonical $"select_output = \"{c.Config.Evaluation.SelectOutput.Name}\"" "written out in the canonical text (the id)"
           }
 
           test "every error of a file is reported at once, sorted by position" {

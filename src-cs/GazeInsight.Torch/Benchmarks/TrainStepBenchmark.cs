@@ -8,28 +8,33 @@ using static TorchSharp.torch;
 namespace GazeInsight.Torch.Benchmarks;
 
 /// <summary>
-/// Times the full FGI training step as the issue defines it: paper-sized teacher (text fusion,
-/// 768-d text of 16 tokens) and student, gaze-disagreement DARM, BCE, AFC and bidirectional CWC
-/// with CutMix, both SGD optimisers; random images and gaze maps. Mirrors
-/// shared/bench/fgi_step_pytorch.py so that the two can run on one machine.
+/// Times the full FGI training step as the issue defines it: the FGI method of
+/// the request (the runner passes the released recipe: paper-sized teacher with
+/// text fusion, gaze-disagreement DARM, BCE, AFC and bidirectional CWC with CutMix, both SGD
+/// optimisers), built by <see cref="MethodFactory"/> as training builds it, on random images,
+/// gaze maps and 768-d text of 16 tokens. Mirrors shared/bench/fgi_step_pytorch.py so that the
+/// two can run on one machine.
 /// </summary>
 public static class TrainStepBenchmark
 {
-    public static TrainStepBenchmarkResult Run(string deviceName, int batchSize = 8, int imageSize = 224, int iterations = 10,
-        int warmup = 3, int textLength = 16, int textDim = 768, IProgress<string>? progress = null)
+    /// <param name="request">An FGI request: its Device, BatchSize, ImageSize and Iterations (the timed steps) are used.</param>
+    public static TrainStepBenchmarkResult Run(ExperimentRequest request, int warmup = 3, int textLength = 16, int textDim = 768,
+        IProgress<string>? progress = null)
     {
+        int batchSize = request.BatchSize, imageSize = request.ImageSize, iterations = request.Iterations;
         if (batchSize < 2 || iterations < 1 || warmup < 0)
             throw new ArgumentException($"need batch >= 2, iterations >= 1, warm-up >= 0; got {batchSize}, {iterations}, {warmup}");
-        var device = TorchBackend.ResolveDevice(deviceName);
+        if (request.Method is not Fgi { TextFusion: true })
+            throw new ArgumentException("the training-step benchmark times FGI with text fusion");
+        var device = TorchBackend.ResolveDevice(request.Device);
         var cuda = device.type == DeviceType.CUDA;
         if (cuda)
         {
             backends.cuda.matmul.allow_tf32 = true;
             backends.cudnn.allow_tf32 = true;
         }
-        Determinism.Seed(0, device);
-        var options = new Fgi { TextDim = textDim };
-        using var method = new FgiMethod(3, [32, 64, 128, 256, 512, 32], imageSize, options, new OptimizerOptions(), device, seed: 0);
+        Determinism.Seed(request.Seed, device);
+        using var method = (FgiMethod)MethodFactory.Create(request, new DataShape(3, textDim), device);
         using var data = NewDisposeScope();
         var images = randn(batchSize, 3, imageSize, imageSize, device: device);
         var gaze = rand(batchSize, 1, imageSize, imageSize, device: device);

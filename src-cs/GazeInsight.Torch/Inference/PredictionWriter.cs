@@ -22,7 +22,7 @@ public static class PredictionWriter
 {
     /// <summary>Predicts every id and writes the files; returns how many images were written.</summary>
     /// <param name="text">Text embeddings [1, L, D] of an id, or null when there are none.</param>
-    public static int Write(ISegmentationMethod method, string output, SegmentationDataset dataset, IReadOnlyList<string> ids,
+    public static int Write(ISegmentationMethod method, MethodOutput output, SegmentationDataset dataset, IReadOnlyList<string> ids,
         int imageSize, Device device, Func<string, Tensor?> text, string outDir, IProgress<string>? progress = null)
     {
         foreach (var folder in new[] { "masks", "overlays" }) Directory.CreateDirectory(Path.Combine(outDir, folder));
@@ -41,7 +41,7 @@ public static class PredictionWriter
             var mask = Evaluator.Binarise(logits[.., 1..2], height, width);
             ImageFile.WriteGray8(Path.Combine(outDir, "masks", id + ".png"), width, height, mask.Select(v => (byte)(v * 255)).ToArray());
             ImageFile.WriteRgb8(Path.Combine(outDir, "overlays", id + ".png"), width, height, Overlay(sample, mask));
-            if (method is FgiMethod fgi && output is "teacher" or "average" && batch.Text is not null)
+            if (method is FgiMethod fgi && output is MethodOutput.Teacher or MethodOutput.Average && batch.Text is not null)
             {
                 using var explained = fgi.Explain(batch);
                 Directory.CreateDirectory(Path.Combine(outDir, "attention"));

@@ -13,13 +13,15 @@ namespace GazeInsight.Torch.Methods;
 /// FGI (method.md §4–§6): a text-fused teacher on the high-confidence gaze mask and an image-only
 /// student on the DARM-masked broad mask, trained jointly, each with its own optimiser, on
 /// L_T + L_S + w(t) cwc (CWC_T&lt;-S + CWC_S&lt;-T) + w(t) afc AFC. Outputs "teacher", "student"
-/// and "average" (mean of the two networks' logits); the student is the headline output.
+/// and "average" (mean of the two networks' logits); the student is the headline output (the
+/// spec's default evaluation.select_output). The teacher reads text unless text fusion is ablated.
 /// </summary>
 public sealed class FgiMethod : ISegmentationMethod
 {
     private const ulong DarmSalt = 0xda53, CutMixSalt = 0xc07;
 
     private readonly Fgi _options;
+    private readonly int? _textDim;
     private readonly TeacherNet _teacher;
     private readonly StudentNet _student;
     private readonly OptimizerHelper _teacherOptimizer;
@@ -27,16 +29,17 @@ public sealed class FgiMethod : ISegmentationMethod
     private readonly Generator _generator;
     private readonly long _seed;
 
-    /// <param name="studentFeatures">The student's BasicUNet features (the request's Features).</param>
-    /// <param name="imageSize">Square training input size (sizes the teacher's positional embeddings).</param>
-    public FgiMethod(int inChannels, IReadOnlyList<int> studentFeatures, int imageSize, Fgi options, OptimizerOptions optimizer, Device device, long seed)
+    /// <param name="shape">The student's widths (Features), both networks' FeatureSize, the input size (sizes the
+    /// teacher's positional embeddings), channels and the text size D (required exactly when the teacher fuses text).</param>
+    public FgiMethod(NetworkShape shape, Fgi options, OptimizerOptions optimizer, Device device, long seed)
     {
-        Validate(options);
+        Validate(options, shape);
         _options = options;
+        _textDim = shape.TextDim;
         _seed = seed;
-        _teacher = new TeacherNet(inChannels, options.TeacherFeatures, imageSize, options.TextFusion ? options.TextDim : null,
-            options.FeatureSize, heads: options.AttentionHeads, learnableFusionWeight: options.FusionWeight == FusionWeight.Learnable);
-        _student = new StudentNet(inChannels, studentFeatures, options.TeacherFeatures, options.FeatureSize);
+        _teacher = new TeacherNet(shape.InChannels, options.TeacherFeatures, shape.ImageSize, shape.TextDim,
+            shape.FeatureSize, heads: options.AttentionHeads, learnableFusionWeight: options.FusionWeight == FusionWeight.Learnable);
+        _student = new StudentNet(shape.InChannels, shape.Features, options.TeacherFeatures, shape.FeatureSize);
         _teacher.to(device);
         _student.to(device);
         _teacherOptimizer = OptimizerFactory.Create(_teacher.parameters(), optimizer);
@@ -44,13 +47,9 @@ public sealed class FgiMethod : ISegmentationMethod
         _generator = new Generator((ulong)seed, device);
     }
 
-    public IReadOnlyList<string> Outputs { get; } = ["teacher", "student", "average"];
+    public static IReadOnlyList<MethodOutput> Produces { get; } = [MethodOutput.Teacher, MethodOutput.Student, MethodOutput.Average];
 
-    /// <summary>The student: FGI's deployed network (image only, no text at test time).</summary>
-    public string HeadlineOutput => "student";
-
-    /// <summary>The teacher reads text unless text fusion is ablated (ExperimentRunner then loads embeddings/).</summary>
-    public bool UsesText => _options.TextFusion;
+    public IReadOnlyList<MethodOutput> Outputs => Produces;
 
     public TeacherNet Teacher => _teacher;
 
@@ -148,21 +147,21 @@ public sealed class FgiMethod : ISegmentationMethod
     {
         if (!_options.TextFusion) return null;
         var text = batch.Text ?? throw new InvalidOperationException(
-            "the FGI teacher fuses text: the batch has no text embeddings (set text_fusion = false for the no-text ablation)");
-        if (text.dim() != 3 || text.shape[2] != _options.TextDim)
-            throw new InvalidOperationException($"text embeddings must be [B, L, {_options.TextDim}], got [{string.Join(", ", text.shape)}]");
+            "the FGI teacher fuses text: the batch has no text embeddings (set method.text = false for the no-text ablation)");
+        if (text.dim() != 3 || text.shape[2] != _textDim)
+            throw new InvalidOperationException($"text embeddings must be [B, L, {_textDim}], got [{string.Join(", ", text.shape)}]");
         return text;
     }
 
-    public Tensor Predict(Batch batch, string output)
+    public Tensor Predict(Batch batch, MethodOutput output)
     {
         using var scope = NewDisposeScope();
         var result = output switch
         {
-            "teacher" => _teacher.forward(batch.Images, TextFor(batch)),
-            "student" => _student.forward(batch.Images),
-            "average" => (_teacher.forward(batch.Images, TextFor(batch)) + _student.forward(batch.Images)) / 2,
-            _ => throw new ArgumentException($"unknown output '{output}' for FGI: expected teacher, student or average"),
+            MethodOutput.Teacher => _teacher.forward(batch.Images, TextFor(batch)),
+            MethodOutput.Student => _student.forward(batch.Images),
+            MethodOutput.Average => (_teacher.forward(batch.Images, TextFor(batch)) + _student.forward(batch.Images)) / 2,
+            _ => throw new ArgumentException($"FGI has no output {output}: it predicts with Teacher, Student or Average"),
         };
         return result.MoveToOuterDisposeScope();
     }
@@ -197,8 +196,12 @@ public sealed class FgiMethod : ISegmentationMethod
         NetworkFiles.Load(folder, "student", _student, _studentOptimizer, withOptimizers);
     }
 
-    private static void Validate(Fgi o)
+    private static void Validate(Fgi o, NetworkShape shape)
     {
+        if (o.TextFusion != shape.TextDim.HasValue)
+            throw new ArgumentException(o.TextFusion
+                ? "the FGI teacher fuses text: the network shape needs the text size D"
+                : $"text fusion is off, yet the network shape has a text size ({shape.TextDim})");
         if (!(o.LowThreshold > 0 && o.LowThreshold <= o.HighThreshold && o.HighThreshold <= 1))
             throw new ArgumentException($"FGI needs 0 < low threshold <= high threshold <= 1, got {o.LowThreshold} and {o.HighThreshold}");
         if (o.AfcWeight < 0 || o.CwcWeight < 0) throw new ArgumentException($"loss weights must be >= 0, got afc {o.AfcWeight}, cwc {o.CwcWeight}");

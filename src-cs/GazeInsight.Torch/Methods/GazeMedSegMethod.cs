@@ -20,7 +20,7 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
     private readonly MultiLevelNet _model;
     private readonly OptimizerHelper _optimizer;
 
-    public GazeMedSegMethod(int inChannels, IReadOnlyList<int> features, GazeMedSeg options, OptimizerOptions optimizer, Device device)
+    public GazeMedSegMethod(NetworkShape shape, GazeMedSeg options, OptimizerOptions optimizer, Device device)
     {
         if (options.Thresholds.Length == 0) throw new ArgumentException("GazeMedSeg needs at least one gaze threshold");
         foreach (var t in options.Thresholds)
@@ -28,12 +28,16 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
         if (options.ConsistencyWeight < 0) throw new ArgumentException($"consistency weight must be >= 0, got {options.ConsistencyWeight}");
         if (options.RampUp < 0) throw new ArgumentException($"ramp-up must be >= 0 iterations, got {options.RampUp}");
         _options = options;
-        _model = new MultiLevelNet(inChannels, features, options.Thresholds.Length, options.FeatureSize);
+        if (options.Thresholds.Distinct().Count() != options.Thresholds.Length)
+            throw new ArgumentException($"gaze thresholds must be distinct, got {string.Join(", ", options.Thresholds)}");
+        _model = new MultiLevelNet(shape.InChannels, shape.Features, options.Thresholds.Length, shape.FeatureSize);
         _model.to(device);
         _optimizer = OptimizerFactory.Create(_model.parameters(), optimizer);
     }
 
-    public IReadOnlyList<string> Outputs { get; } = ["model"];
+    public static IReadOnlyList<MethodOutput> Produces { get; } = [MethodOutput.Model];
+
+    public IReadOnlyList<MethodOutput> Outputs => Produces;
 
     public MultiLevelNet Model => _model;
 
@@ -59,9 +63,9 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
         return loss.detach().MoveToOuterDisposeScope();
     }
 
-    public Tensor Predict(Batch batch, string output)
+    public Tensor Predict(Batch batch, MethodOutput output)
     {
-        if (output != "model") throw new ArgumentException($"unknown output '{output}' for GazeMedSeg: expected model");
+        if (output != MethodOutput.Model) throw new ArgumentException($"GazeMedSeg has no output {output}: it predicts with Model");
         using var scope = NewDisposeScope();
         var z = _model.forward(batch.Images);
         return cat([zeros_like(z), z], 1).MoveToOuterDisposeScope();

@@ -5,21 +5,14 @@ namespace GazeInsight.Torch.Methods;
 
 /// <summary>
 /// A training method (its networks, losses and optimisers) behind one interface, so the
-/// experiment loop, evaluation and checkpoints are shared by all methods.
+/// experiment loop, evaluation and checkpoints are shared by all methods. What a method reads
+/// (gaze, text) and which output picks the best checkpoint are decided from its options by
+/// MethodFactory and the spec, not by the instance.
 /// </summary>
 public interface ISegmentationMethod : IDisposable
 {
-    /// <summary>Outputs it can predict with, e.g. ["model"] or ["teacher", "student", "average"].</summary>
-    IReadOnlyList<string> Outputs { get; }
-
-    /// <summary>
-    /// The output that picks the best checkpoint unless the request names another: the one a
-    /// paper's table reports for this method (FGI: its image-only student).
-    /// </summary>
-    string HeadlineOutput => Outputs[0];
-
-    /// <summary>Whether the method reads text embeddings (Batch.Text), so every image needs one.</summary>
-    bool UsesText => false;
+    /// <summary>Outputs it can predict with, e.g. [Model] or [Teacher, Student, Average] (MethodFactory.Outputs).</summary>
+    IReadOnlyList<MethodOutput> Outputs { get; }
 
     /// <summary>
     /// One optimisation step at <paramref name="iteration"/> (0-based). Returns the total loss as
@@ -28,7 +21,7 @@ public interface ISegmentationMethod : IDisposable
     Tensor TrainStep(Batch batch, int iteration);
 
     /// <summary>Logits [B, 2, S, S] of one output; channel 1 is the lesion. Called in eval mode under no_grad.</summary>
-    Tensor Predict(Batch batch, string output);
+    Tensor Predict(Batch batch, MethodOutput output);
 
     /// <summary>Switches every network between training and evaluation mode.</summary>
     void SetTraining(bool training);

@@ -19,15 +19,18 @@ public sealed class SupervisedMethod : ISegmentationMethod
     private readonly double? _gazeThreshold;
 
     /// <param name="gazeThreshold">null: train on true masks; else on gaze >= threshold.</param>
-    public SupervisedMethod(int inChannels, IReadOnlyList<int> features, int featureSize, OptimizerOptions optimizer, Device device, double? gazeThreshold)
+    public SupervisedMethod(NetworkShape shape, OptimizerOptions optimizer, Device device, double? gazeThreshold)
     {
-        _model = new SegmentationNet(inChannels, features, featureSize);
+        _model = new SegmentationNet(shape.InChannels, shape.Features, shape.FeatureSize);
         _model.to(device);
         _optimizer = OptimizerFactory.Create(_model.parameters(), optimizer);
         _gazeThreshold = gazeThreshold;
     }
 
-    public IReadOnlyList<string> Outputs { get; } = ["model"];
+    /// <summary>The outputs of every single-network method.</summary>
+    public static IReadOnlyList<MethodOutput> Produces { get; } = [MethodOutput.Model];
+
+    public IReadOnlyList<MethodOutput> Outputs => Produces;
 
     public Tensor TrainStep(Batch batch, int iteration)
     {
@@ -43,9 +46,9 @@ public sealed class SupervisedMethod : ISegmentationMethod
         return loss.detach().MoveToOuterDisposeScope();
     }
 
-    public Tensor Predict(Batch batch, string output)
+    public Tensor Predict(Batch batch, MethodOutput output)
     {
-        if (output != "model") throw new ArgumentException($"unknown output '{output}' for a single-network method");
+        if (output != MethodOutput.Model) throw new ArgumentException($"a single-network method has no output {output}");
         return _model.forward(batch.Images);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GazeInsight.Imaging.IO;
 using GazeInsight.Torch.Methods;
 
 namespace GazeInsight.Torch.Training;
@@ -12,6 +13,7 @@ namespace GazeInsight.Torch.Training;
 public sealed class CheckpointStore(string outputDir)
 {
     private const string StateFile = "state.json";
+    private const string DataShapeName = "data-shape.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public string Root { get; } = Path.Combine(outputDir, "checkpoints");
@@ -37,6 +39,23 @@ public sealed class CheckpointStore(string outputDir)
     public bool HasBest => File.Exists(Path.Combine(BestFolder, StateFile));
 
     public void LoadBest(ISegmentationMethod method) => method.Load(BestFolder, withOptimizers: false);
+
+    /// <summary>Where the data shape the networks were built for is kept (read back by <c>runner predict</c>).</summary>
+    public string DataShapeFile => Path.Combine(Root, DataShapeName);
+
+    /// <summary>Records the channels and text size D the method's networks were built for.</summary>
+    public void WriteDataShape(DataShape shape)
+    {
+        Directory.CreateDirectory(Root);
+        AtomicFile.WriteAllText(DataShapeFile, JsonSerializer.Serialize(shape, Json));
+    }
+
+    /// <summary>The recorded data shape, or null for a cell trained before it was recorded.</summary>
+    public DataShape? ReadDataShape() =>
+        File.Exists(DataShapeFile)
+            ? JsonSerializer.Deserialize<DataShape>(File.ReadAllText(DataShapeFile), Json)
+              ?? throw new InvalidDataException($"{DataShapeFile}: empty data shape")
+            : null;
 
     private static void Save(string folder, ISegmentationMethod method, CheckpointState state, bool withOptimizers)
     {

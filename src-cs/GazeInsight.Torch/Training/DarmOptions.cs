@@ -14,7 +14,7 @@ public sealed record DarmOff : DarmOptions;
 /// until their summed area reaches Ratio times its pixel count; the student's image gets Fill and
 /// its label background there.
 /// </summary>
-public sealed record DarmMasking(DarmRegion Region, double Ratio = 0.3, int MinPatch = 3, int MaxPatch = 10, double Fill = 0.0) : DarmOptions;
+public sealed record DarmMasking(DarmRegion Region, double Ratio, int MinPatch, int MaxPatch, double Fill) : DarmOptions;
 
 /// <summary>Where DARM looks for disagreement.</summary>
 public enum DarmRegion

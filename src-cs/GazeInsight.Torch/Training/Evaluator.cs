@@ -17,7 +17,7 @@ public static class Evaluator
     private static readonly EvaluationOptions Conventions = new(OverlapPolicy.Reference, SurfaceDistanceOptions.Default);
 
     /// <param name="surfaceMetrics">Compute the surface distances too (test), or only Dice/IoU (validation).</param>
-    public static IReadOnlyList<CaseMetrics> Evaluate(ISegmentationMethod method, string output, PreparedSplit split, int batchSize,
+    public static IReadOnlyList<CaseMetrics> Evaluate(ISegmentationMethod method, MethodOutput output, PreparedSplit split, int batchSize,
         bool surfaceMetrics = true)
     {
         var results = new CaseMetrics[split.Count];

@@ -1,4 +1,5 @@
 using GazeInsight.Metrics;
+using GazeInsight.Torch.Methods;
 
 namespace GazeInsight.Torch.Training;
 
@@ -8,12 +9,12 @@ namespace GazeInsight.Torch.Training;
 /// </summary>
 public sealed record CurvePoint(int Iteration, double Loss, double LearningRate, double ValidationDice)
 {
-    public IReadOnlyDictionary<string, double>? ValidationByOutput { get; init; }
+    public IReadOnlyDictionary<MethodOutput, double>? ValidationByOutput { get; init; }
 }
 
 /// <summary>
 /// What a finished cell reports: per-case test metrics for each (output, checkpoint) pair, e.g.
-/// ("model", "last"), ("model", "best"); the training curve; timings.
+/// (Model, Last), (Model, Best); the training curve; timings.
 /// </summary>
 public sealed record ExperimentReport
 {
@@ -21,14 +22,14 @@ public sealed record ExperimentReport
     public required IReadOnlyList<CurvePoint> Curve { get; init; }
     public int BestIteration { get; init; }
     /// <summary>The output whose validation Dice picked the "best" checkpoint.</summary>
-    public required string SelectOutput { get; init; }
+    public required MethodOutput SelectOutput { get; init; }
     public double TrainSeconds { get; init; }
     public double ImagesPerSecond { get; init; }
     public required string Device { get; init; }
 }
 
-/// <summary>Per-case test metrics (Dice, IoU, HD, HD95, ASD, ASSD, MASD per image, in pixels) of one model output ("model", "teacher", "student", "average") at one checkpoint ("best", "last").</summary>
-public sealed record EvaluationResult(string Output, string Checkpoint, IReadOnlyList<CaseMetrics> Cases);
+/// <summary>Per-case test metrics (Dice, IoU, HD, HD95, ASD, ASSD, MASD per image, in pixels) of one method output at one checkpoint.</summary>
+public sealed record EvaluationResult(MethodOutput Output, CheckpointKind Checkpoint, IReadOnlyList<CaseMetrics> Cases);
 
 /// <summary>Progress of a running cell, reported through IProgress.</summary>
 public sealed record TrainingProgress(int Iteration, int Iterations, double Loss, double? ValidationDice);

@@ -3,42 +3,45 @@ namespace GazeInsight.Torch.Training;
 /// <summary>
 /// Everything one experiment cell needs to train and evaluate, as plain .NET values: the F#
 /// runner resolves a TOML spec into this record and hands it over (no tensors cross over).
+/// Every member is required and none has a default: defaults and validation live in the TOML
+/// layer only (src-fs/GazeInsight.Experiments/CellToml.fs), and a round-trip test checks that
+/// every key of a cell's canonical config reaches this record (docs/architecture.md).
 /// </summary>
 public sealed record ExperimentRequest
 {
     /// <summary>Data set root (layout of method.md §8, or the synthetic set's generic layout).</summary>
     public required string DataRoot { get; init; }
     /// <summary>Layout name understood by the data readers: "generic", "kvasir", ...</summary>
-    public string Layout { get; init; } = "generic";
+    public required string Layout { get; init; }
     /// <summary>Square training input size in pixels (224 in the paper).</summary>
-    public int ImageSize { get; init; } = 224;
+    public required int ImageSize { get; init; }
     /// <summary>Fraction of training ids held out for model selection.</summary>
-    public double ValidationFraction { get; init; } = 0.1;
+    public required double ValidationFraction { get; init; }
     /// <summary>Which gaze soft-map folder under gaze/ the pseudo-masks come from.</summary>
-    public string GazeMap { get; init; } = "heatmap";
+    public required string GazeMap { get; init; }
 
     public required MethodOptions Method { get; init; }
-    /// <summary>BasicUNet features tuple (six numbers, MONAI's convention).</summary>
-    public int[] Features { get; init; } = [32, 32, 64, 128, 256, 32];
+    /// <summary>BasicUNet features tuple (six numbers, MONAI's convention); FGI's student.</summary>
+    public required int[] Features { get; init; }
     /// <summary>Channels of the feature map before the head (128 in the paper; smaller for CPU-sized runs).</summary>
-    public int FeatureSize { get; init; } = 128;
+    public required int FeatureSize { get; init; }
 
-    public OptimizerOptions Optimizer { get; init; } = new();
-    public int Iterations { get; init; } = 1000;
-    public int BatchSize { get; init; } = 8;
+    public required OptimizerOptions Optimizer { get; init; }
+    public required int Iterations { get; init; }
+    public required int BatchSize { get; init; }
     /// <summary>Validate every this many iterations (and at the end).</summary>
-    public int EvalEvery { get; init; } = 100;
-    /// <summary>Metric on validation that picks the "best" checkpoint.</summary>
-    public string SelectBy { get; init; } = "dice";
-    /// <summary>
-    /// Output whose validation metric picks the "best" checkpoint (one of the method's Outputs);
-    /// null: the method's <see cref="Methods.ISegmentationMethod.HeadlineOutput"/>.
-    /// </summary>
-    public string? SelectOutput { get; init; }
-    public bool RandomFlips { get; init; } = true;
-    public int Seed { get; init; }
-    /// <summary>"auto", "cpu", "cuda" or "cuda:N".</summary>
-    public string Device { get; init; } = "auto";
+    public required int EvalEvery { get; init; }
+    /// <summary>Random vertical and horizontal flips.</summary>
+    public required bool RandomFlips { get; init; }
+
+    /// <summary>Validation metric that picks the "best" checkpoint.</summary>
+    public required SelectionMetric SelectBy { get; init; }
+    /// <summary>Output whose validation metric picks the "best" checkpoint; one of the method's outputs (MethodFactory.Outputs).</summary>
+    public required Methods.MethodOutput SelectOutput { get; init; }
+
+    public required int Seed { get; init; }
+    /// <summary>"auto", "cpu", "cuda" or "cuda:N" (how the cell runs, not part of its identity).</summary>
+    public required string Device { get; init; }
     /// <summary>Folder for checkpoints, logs and TensorBoard events of this cell.</summary>
     public required string OutputDir { get; init; }
 }
@@ -59,11 +62,13 @@ public enum OptimizerKind { Sgd, Adam }
 
 public sealed record OptimizerOptions
 {
-    public OptimizerKind Kind { get; init; } = OptimizerKind.Sgd;
-    public double LearningRate { get; init; } = 1e-2;
+    public required OptimizerKind Kind { get; init; }
+    public required double LearningRate { get; init; }
     /// <summary>End of the per-epoch half-cosine decay.</summary>
-    public double MinLearningRate { get; init; } = 1e-4;
-    public double Momentum { get; init; } = 0.9;
-    public bool Nesterov { get; init; } = true;
-    public double WeightDecay { get; init; } = 4e-4;
+    public required double MinLearningRate { get; init; }
+    /// <summary>SGD momentum (Adam ignores it).</summary>
+    public required double Momentum { get; init; }
+    /// <summary>Nesterov momentum for SGD (Adam ignores it).</summary>
+    public required bool Nesterov { get; init; }
+    public required double WeightDecay { get; init; }
 }

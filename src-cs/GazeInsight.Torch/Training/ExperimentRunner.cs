@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GazeInsight.Imaging;
 using GazeInsight.Imaging.Data;
 using GazeInsight.Metrics;
 using GazeInsight.Text.Embeddings;
@@ -31,21 +32,20 @@ public static class ExperimentRunner
 
         var dataset = SegmentationDataset.Open(request.DataRoot, request.Layout, request.GazeMap);
         var (trainIds, validationIds) = dataset.SplitValidation(request.ValidationFraction, seed: 0);
-        var needsGaze = MethodFactory.NeedsGaze(request.Method);
-        var inChannels = dataset.Modality == Modality.Rgb ? 3 : 1;
-        using var method = MethodFactory.Create(WithTextSize(request.Method, request.DataRoot, trainIds), inChannels, request, device);
-        var selectOutput = request.SelectOutput ?? method.HeadlineOutput;
-        if (!method.Outputs.Contains(selectOutput))
-            throw new ArgumentException($"select_output '{selectOutput}' is not an output of this method: expected one of {string.Join(", ", method.Outputs)}");
+        if (dataset.TestIds.Count == 0)
+            throw new InvalidInputException(Path.Combine(request.DataRoot, "test.txt"), null, "lists no ids: a cell is evaluated on the test split");
+        var shape = MethodFactory.ShapeOf(dataset, trainIds, request.Method);
+        using var method = MethodFactory.Create(request, shape, device);
+        var checkpoints = new CheckpointStore(request.OutputDir);
+        checkpoints.WriteDataShape(shape);
         // the teacher reads text at test time too (method.md §3): every split needs embeddings
-        var text = method.UsesText ? new EmbeddingStore(request.DataRoot) : null;
-        using var train = PreparedSplit.Load(dataset, trainIds, request.ImageSize, device, requireGaze: needsGaze, text);
+        var text = MethodFactory.ReadsText(request.Method) ? new EmbeddingStore(request.DataRoot) : null;
+        using var train = PreparedSplit.Load(dataset, trainIds, request.ImageSize, device, requireGaze: MethodFactory.ReadsGaze(request.Method), text);
         using var validation = PreparedSplit.Load(dataset, validationIds, request.ImageSize, device, requireGaze: false, text);
         using var test = PreparedSplit.Load(dataset, dataset.TestIds, request.ImageSize, device, requireGaze: false, text);
         var sampler = new BatchSampler(train.Count, request.BatchSize, request.Seed, request.RandomFlips);
         var schedule = new LearningRateSchedule(request.Optimizer.LearningRate, request.Optimizer.MinLearningRate,
             sampler.IterationsPerEpoch, request.Iterations);
-        var checkpoints = new CheckpointStore(request.OutputDir);
         var state = checkpoints.TryResume(method)
             ?? new CheckpointState(0, double.NegativeInfinity, -1, [], 0);
         var curve = state.Curve.ToList();
@@ -88,21 +88,25 @@ public static class ExperimentRunner
                 }
                 if (!evaluate) continue;
 
-                // every output is validated (teacher and student curves side by side); the
-                // selection output alone picks the best checkpoint
-                var byOutput = method.Outputs.ToDictionary(o => o,
-                    o => MeanDice(Evaluator.Evaluate(method, o, validation, request.BatchSize, surfaceMetrics: false)));
-                var score = byOutput[selectOutput];
-                foreach (var (output, dice) in byOutput)
-                    events.add_scalar($"validation/{request.SelectBy}/{output}", (float)dice, done);
-                curve.Add(new CurvePoint(done, lastLoss, learningRate, score) { ValidationByOutput = byOutput });
+                // every output is validated (teacher and student curves side by side); the selection
+                // output's select_by metric alone picks the best checkpoint; the curve shows Dice
+                var validated = method.Outputs.ToDictionary(o => o,
+                    o => Evaluator.Evaluate(method, o, validation, request.BatchSize, surfaceMetrics: false));
+                var score = Score(validated[request.SelectOutput], request.SelectBy);
+                var diceByOutput = validated.ToDictionary(v => v.Key, v => Score(v.Value, SelectionMetric.Dice));
+                var validationDice = diceByOutput[request.SelectOutput];
+                foreach (var (output, dice) in diceByOutput)
+                    events.add_scalar($"validation/dice/{output.ToString().ToLowerInvariant()}", (float)dice, done);
+                if (request.SelectBy != SelectionMetric.Dice)
+                    events.add_scalar($"validation/{request.SelectBy.ToString().ToLowerInvariant()}/{request.SelectOutput.ToString().ToLowerInvariant()}", (float)score, done);
+                curve.Add(new CurvePoint(done, lastLoss, learningRate, validationDice) { ValidationByOutput = diceByOutput });
                 var isBest = score > state.BestScore;
                 state = new CheckpointState(done, isBest ? score : state.BestScore, isBest ? done : state.BestIteration,
                     curve.ToArray(), state.TrainSeconds + clock.Elapsed.TotalSeconds);
                 clock.Restart();
                 if (isBest) checkpoints.SaveBest(method, state);
                 checkpoints.SaveLast(method, state);
-                progress?.Report(new TrainingProgress(done, request.Iterations, lastLoss, score));
+                progress?.Report(new TrainingProgress(done, request.Iterations, lastLoss, validationDice));
             }
         }
         var trainSeconds = state.TrainSeconds + clock.Elapsed.TotalSeconds;
@@ -115,12 +119,12 @@ public static class ExperimentRunner
 
         var evaluations = new List<EvaluationResult>();
         foreach (var output in method.Outputs)
-            evaluations.Add(new EvaluationResult(output, "last", Evaluator.Evaluate(method, output, test, request.BatchSize)));
+            evaluations.Add(new EvaluationResult(output, CheckpointKind.Last, Evaluator.Evaluate(method, output, test, request.BatchSize)));
         if (checkpoints.HasBest)
         {
             checkpoints.LoadBest(method);
             foreach (var output in method.Outputs)
-                evaluations.Add(new EvaluationResult(output, "best", Evaluator.Evaluate(method, output, test, request.BatchSize)));
+                evaluations.Add(new EvaluationResult(output, CheckpointKind.Best, Evaluator.Evaluate(method, output, test, request.BatchSize)));
         }
 
         return new ExperimentReport
@@ -128,27 +132,26 @@ public static class ExperimentRunner
             Evaluations = evaluations,
             Curve = curve,
             BestIteration = state.BestIteration,
-            SelectOutput = selectOutput,
+            SelectOutput = request.SelectOutput,
             TrainSeconds = trainSeconds,
             ImagesPerSecond = imagesPerSecond,
             Device = device.ToString(),
         };
     }
 
-    /// <summary>The teacher's text projection adapts to the embeddings' D (384 MiniLM, 768 RoBERTa, ...).</summary>
-    private static MethodOptions WithTextSize(MethodOptions method, string dataRoot, IReadOnlyList<string> trainIds) =>
-        method is Fgi { TextFusion: true } fgi && trainIds.Count > 0
-            ? fgi with { TextDim = new EmbeddingStore(dataRoot).Load(trainIds[0]).Dimension }
-            : method;
-
-    private static double MeanDice(IReadOnlyList<CaseMetrics> cases) => cases.Count == 0 ? 0 : cases.Average(c => c.Dice);
+    /// <summary>The validation score: the mean of the selection metric over the validation cases (0 without any).</summary>
+    private static double Score(IReadOnlyList<CaseMetrics> cases, SelectionMetric metric) =>
+        cases.Count == 0 ? 0 : cases.Average(c => metric == SelectionMetric.IoU ? c.IoU : c.Dice);
 
     private static void Validate(ExperimentRequest request)
     {
+        var outputs = MethodFactory.Outputs(request.Method);
+        if (!outputs.Contains(request.SelectOutput))
+            throw new ArgumentException($"select_output '{request.SelectOutput.ToString().ToLowerInvariant()}' is not an output of this method: expected one of "
+                + string.Join(", ", outputs.Select(o => o.ToString().ToLowerInvariant())));
         if (request.Iterations <= 0) throw new ArgumentException($"iterations must be positive, got {request.Iterations}");
         if (request.EvalEvery <= 0) throw new ArgumentException($"eval_every must be positive, got {request.EvalEvery}");
         if (request.ImageSize < 16 || request.ImageSize % 16 != 0)
             throw new ArgumentException($"image size must be a multiple of 16 (four 2x2 poolings), got {request.ImageSize}");
-        if (request.SelectBy != "dice") throw new ArgumentException($"select_by '{request.SelectBy}' is not supported yet: use dice");
     }
 }

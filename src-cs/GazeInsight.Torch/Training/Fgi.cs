@@ -1,38 +1,36 @@
 namespace GazeInsight.Torch.Training;
 
 /// <summary>
-/// The FGI teacher–student method (method.md §4–§6) with its ablations as data. Defaults follow
-/// the released code. The student's widths are the request's Features; the teacher's are
-/// <see cref="TeacherFeatures"/>.
+/// The FGI teacher–student method (method.md §4–§6) with its ablations as data; the defaults
+/// (the released code's) are the TOML layer's, not this record's. The student's widths are the
+/// request's Features and both networks' feature size its FeatureSize; the teacher's widths are
+/// <see cref="TeacherFeatures"/>; the text size D comes from the data (Methods.DataShape).
 /// </summary>
 public sealed record Fgi : MethodOptions
 {
     /// <summary>Gaze threshold of the teacher's high-confidence mask M_hc (the smaller mask).</summary>
-    public double HighThreshold { get; init; } = 0.5;
+    public required double HighThreshold { get; init; }
     /// <summary>Gaze threshold of the student's broad mask M_bc (the larger mask).</summary>
-    public double LowThreshold { get; init; } = 0.3;
+    public required double LowThreshold { get; init; }
     /// <summary>Teacher BasicUNet features (paper: 64, 128, 256, 512, 1024, 128).</summary>
-    public int[] TeacherFeatures { get; init; } = [64, 128, 256, 512, 1024, 128];
-    /// <summary>Channels of both networks' feature maps before the head (128).</summary>
-    public int FeatureSize { get; init; } = 128;
-    /// <summary>Text fusion in the teacher; off is the "without text" ablation.</summary>
-    public bool TextFusion { get; init; } = true;
-    /// <summary>Size D of the text token embeddings the runner supplies (384 MiniLM, 768 RoBERTa).</summary>
-    public int TextDim { get; init; } = 384;
-    public int AttentionHeads { get; init; } = 8;
-    public FusionWeight FusionWeight { get; init; } = FusionWeight.Fixed;
-    public SupervisedLoss SupervisedLoss { get; init; } = SupervisedLoss.Bce;
+    public required int[] TeacherFeatures { get; init; }
+    /// <summary>Text fusion in the teacher (TOML key <c>text</c>); off is the "without text" ablation.</summary>
+    public required bool TextFusion { get; init; }
+    /// <summary>Cross-attention heads of the text fusion; must divide the teacher's widths x1..x4.</summary>
+    public required int AttentionHeads { get; init; }
+    public required FusionWeight FusionWeight { get; init; }
+    public required SupervisedLoss SupervisedLoss { get; init; }
     /// <summary>Effective AFC weight (paper 0.1, code 0.1 * 0.5 = 0.05); 0 is the "without AFC" ablation.</summary>
-    public double AfcWeight { get; init; } = 0.05;
-    public CwcVariant Cwc { get; init; } = CwcVariant.Bidirectional;
-    public double CwcWeight { get; init; } = 1.0;
-    public double TauPositive { get; init; } = 0.8;
-    public double TauNegative { get; init; } = 0.2;
+    public required double AfcWeight { get; init; }
+    public required CwcVariant Cwc { get; init; }
+    public required double CwcWeight { get; init; }
+    public required double TauPositive { get; init; }
+    public required double TauNegative { get; init; }
     /// <summary>Half-width of the uniform noise added to the CutMixed images (0.2).</summary>
-    public double CutMixNoise { get; init; } = 0.2;
-    public DarmOptions Darm { get; init; } = new DarmMasking(DarmRegion.GazeDisagreement);
+    public required double CutMixNoise { get; init; }
+    public required DarmOptions Darm { get; init; }
     /// <summary>Ramp-up length T of w(t) in iterations (4000); 0 disables the ramp.</summary>
-    public int RampUp { get; init; } = 4000;
+    public required int RampUp { get; init; }
 }
 
 /// <summary>How the fused text term is added at each scale.</summary>

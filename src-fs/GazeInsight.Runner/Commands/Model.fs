@@ -25,11 +25,6 @@ type NetworkKind =
     | Student
 
 [<RequireQualifiedAccess>]
-type CheckpointChoice =
-    | Best
-    | Last
-
-[<RequireQualifiedAccess>]
 type SplitChoice =
     | Test
     | Train
@@ -69,7 +64,7 @@ type PredictArgs =
     | [<Mandatory; Unique>] Checkpoint of cell_dir: string
     | [<Mandatory; Unique>] Data of dir: string
     | [<Mandatory; Unique>] Out of dir: string
-    | [<Unique>] Which of CheckpointChoice
+    | [<Unique>] Which of Checkpoint
     | [<Unique>] Output of string
     | [<Unique>] Layout of Cli.LayoutChoice
     | [<Unique>] Split of SplitChoice
@@ -82,7 +77,9 @@ type PredictArgs =
             | Data _ -> "data set root to predict on."
             | Out _ -> "folder for masks/, overlays/ and attention/."
             | Which _ -> "best (default) or last."
-            | Output _ -> "which network output: model, teacher, student or average (default: the method's headline output, FGI's student)."
+            | Output _ ->
+                "which network output: model, teacher, student or average (default: the cell's evaluation.select_output, "
+                + "the headline output unless the cell named another: FGI's student)."
             | Layout _ -> "data layout (default generic)."
             | Split _ -> "test (default), train or all."
             | Device _ -> "auto (default), cpu, cuda or cuda:N."
@@ -164,6 +161,7 @@ let private predict (args: ParseResults<PredictArgs>) =
     let cellDir = Path.GetFullPath(args.GetResult Checkpoint)
     let configFile = Path.Combine(cellDir, Store.ConfigFile)
     let out = Path.GetFullPath(args.GetResult PredictArgs.Out)
+    let deviceName = args.GetResult(PredictArgs.Device, "auto")
 
     Cli.whenWritable [ Cli.writableFolder out ]
     <| fun () ->
@@ -171,38 +169,34 @@ let private predict (args: ParseResults<PredictArgs>) =
             Cli.printError $"{configFile}: file not found (--checkpoint takes a trained cell's folder)"
             Cli.Exit.InvalidInput
         else
-            match Store.readCellConfig configFile (File.ReadAllText configFile), Cli.torchDevice (args.GetResult(PredictArgs.Device, "auto")) with
+            match Store.readCellConfig configFile (File.ReadAllText configFile), Cli.torchDevice deviceName with
             | Error errors, _ -> Cli.invalidInput (errors |> List.map _.Render())
             | _, Error problem -> Cli.invalidInput [ problem ]
             | Ok(cfg, _, _), Ok device ->
-                let which = if args.GetResult(Which, CheckpointChoice.Best) = CheckpointChoice.Best then "best" else "last"
-                let folder = Path.Combine(cellDir, "checkpoints", which)
+                let which = args.GetResult(Which, Best)
+                let store = CheckpointStore(cellDir)
+                let folder = Path.Combine(store.Root, which.Name)
 
                 if not (Directory.Exists folder) then
-                    Cli.printError $"{folder}: no {which} checkpoint in this cell (has it trained?)"
+                    Cli.printError $"{folder}: no {which.Name} checkpoint in this cell (has it trained?)"
                     Cli.Exit.InvalidInput
                 else
-                    let dataset = SegmentationDataset.Open(args.GetResult PredictArgs.Data, args.GetResult(PredictArgs.Layout, Cli.LayoutChoice.Generic).Name, cfg.Data.GazeMap)
+                    let layout = args.GetResult(PredictArgs.Layout, Cli.LayoutChoice.Generic).Name
+                    let dataset = SegmentationDataset.Open(args.GetResult PredictArgs.Data, layout, cfg.Data.GazeMap)
+                    // the cell's own request (one mapping, TorchEngine's) with the data to predict on
+                    let request = TorchEngine.requestAt cfg (dataset.Root, layout) deviceName cellDir
 
-                    let request =
-                        ExperimentRequest(
-                            DataRoot = dataset.Root,
-                            OutputDir = cellDir,
-                            Method = TorchEngine.methodOptions cfg.Method cfg.Model.FeatureSize,
-                            ImageSize = cfg.Data.ImageSize,
-                            Features = Array.ofList cfg.Model.Features,
-                            FeatureSize = cfg.Model.FeatureSize,
-                            Seed = cfg.Seed
-                        )
+                    let output =
+                        match args.TryGetResult PredictArgs.Output with
+                        | None -> cfg.Evaluation.SelectOutput
+                        | Some name ->
+                            let outputs = MethodOutputs.all cfg.Method
 
-                    let channels = if dataset.Modality = Modality.Mri then 1 else 3
-                    use method = MethodFactory.Create(request.Method, channels, request, device)
-                    method.Load(folder, false)
-                    let output = args.GetResult(PredictArgs.Output, method.HeadlineOutput)
-
-                    if not (method.Outputs |> Seq.contains output) then
-                        let known = String.Join(", ", method.Outputs)
-                        raise (ArgumentException $"--output: this method predicts {known}, not '{output}'")
+                            match Output.TryParse name with
+                            | Some o when List.contains o outputs -> o
+                            | _ ->
+                                let known = String.Join(", ", outputs |> List.map _.Name)
+                                raise (ArgumentException $"--output: this cell's method predicts {known}, not '{name}'")
 
                     let ids: Collections.Generic.IReadOnlyList<string> =
                         match args.GetResult(Split, SplitChoice.Test) with
@@ -210,55 +204,79 @@ let private predict (args: ParseResults<PredictArgs>) =
                         | SplitChoice.Train -> dataset.TrainIds
                         | SplitChoice.All -> Seq.append dataset.TrainIds dataset.TestIds |> Seq.toArray :> _
 
-                    // the teacher reads text at test time too: every id needs its embedding file
-                    if method.UsesText then
-                        match ids |> Seq.tryFind (fun id -> not (File.Exists(dataset.EmbeddingPath id))) with
-                        | Some id ->
-                            raise (
-                                InvalidInputException(
-                                    dataset.EmbeddingPath id,
-                                    null,
-                                    "missing text embedding: this method's teacher reads text (make them with runner text embed --data DIR)"
-                                )
-                            )
-                        | None -> ()
+                    // the teacher reads text at test time too: every id needs its embedding file, of one size D
+                    let textProblems =
+                        if TorchEngine.needsText cfg then
+                            GazeInsight.Text.Embeddings.EmbeddingStore(dataset.Root).Verify(ids) |> List.ofSeq
+                        else
+                            []
 
-                    let text (id: string) = TextEmbeddingFile.TryRead(dataset.EmbeddingPath id)
-                    let n = PredictionWriter.Write(method, output, dataset, ids, cfg.Data.ImageSize, device, Func<_, _> text, out)
-                    printfn "wrote %d masks and overlays (%s, %s checkpoint) under %s" n output which out
-                    Cli.Exit.Ok
+                    if not textProblems.IsEmpty then
+                        Cli.invalidInput (
+                            textProblems
+                            @ [ $"{dataset.Root}: this cell's method reads text embeddings for every image (make them with runner text embed --data DIR)" ]
+                        )
+                    else
+                        let shape = MethodFactory.ShapeForPrediction(store.ReadDataShape(), dataset, ids, request.Method)
+                        use method = MethodFactory.Create(request, shape, device)
+                        method.Load(folder, false)
+                        let text (id: string) = TextEmbeddingFile.TryRead(dataset.EmbeddingPath id)
+
+                        let n =
+                            PredictionWriter.Write(method, TorchEngine.output output, dataset, ids, cfg.Data.ImageSize, device, Func<_, _> text, out)
+
+                        printfn "wrote %d masks and overlays (%s, %s checkpoint) under %s" n output.Name which.Name out
+                        Cli.Exit.Ok
+
+/// The training-step benchmark's cell: the released FGI recipe from the TOML layer's defaults
+/// (the same defaults a sweep gets), at the benchmark's input size and batch, with the widths
+/// of shared/bench/fgi_step_pytorch.py's student.
+let private benchRequest (size: int) (batch: int) (iterations: int) (device: string) : Result<ExperimentRequest, string list> =
+    let origin = "bench-train-step"
+
+    let text =
+        $"[data]\nsource = \"synthetic\"\nimage_size = {size}\n\n[model]\nfeatures = [32, 64, 128, 256, 512, 32]\n\n[method]\nkind = \"fgi\"\n\n[train]\nbatch_size = {batch}\niterations = {iterations}\n"
+
+    match Toml.parse origin text with
+    | Error e -> Error(e |> List.map _.Render())
+    | Ok doc ->
+        let scope = Fields.newScope origin
+
+        match CellToml.read scope (CellToml.relativeToWritingFile ".") false doc with
+        | Some cfg when scope.Errors.Count = 0 ->
+            Ok(TorchEngine.requestAt cfg ("(random tensors)", "generic") device (Path.GetTempPath()))
+        | _ -> Error(scope.Errors |> Seq.map (fun e -> $"{e.Path}: {e.Message}") |> List.ofSeq)
 
 let private bench (args: ParseResults<BenchArgs>) =
-    match Cli.torchDevice (args.GetResult(BenchArgs.Device, "cpu")) with
+    let deviceName = args.GetResult(BenchArgs.Device, "cpu")
+    let size = args.GetResult(Size, 224)
+    let batch = args.GetResult(Batch, 8)
+
+    match Cli.torchDevice deviceName with
     | Error problem -> Cli.invalidInput [ problem ]
     | Ok _ ->
-        let r =
-            TrainStepBenchmark.Run(
-                args.GetResult(BenchArgs.Device, "cpu"),
-                args.GetResult(Batch, 8),
-                args.GetResult(Size, 224),
-                args.GetResult(Iterations, 10),
-                args.GetResult(Warmup, 3)
-            )
+        match benchRequest size batch (args.GetResult(Iterations, 10)) deviceName with
+        | Error problems -> raise (ArgumentException($"--size {size} / --batch {batch}: " + String.Join("; ", problems)))
+        | Ok request ->
+            let r = TrainStepBenchmark.Run(request, args.GetResult(Warmup, 3))
+            let gib (b: int64) = float b / float (1L <<< 30)
 
-        let gib (b: int64) = float b / float (1L <<< 30)
+            printfn
+                "FGI train step on %s, batch %d, %dx%d, %d timed steps: %.2f img/s, %.1f ms/step; peak resident %.2f GiB; peak device %s; loss %.4f; params teacher %.1fM student %.1fM"
+                r.Device
+                r.BatchSize
+                r.ImageSize
+                r.ImageSize
+                r.Iterations
+                r.ImagesPerSecond
+                r.MillisecondsPerIteration
+                (gib r.PeakResidentBytes)
+                (if r.PeakDeviceBytes.HasValue then $"%.2f{gib r.PeakDeviceBytes.Value} GiB (NVML)" else "n/a")
+                r.FinalLoss
+                (float r.TeacherParameters / 1e6)
+                (float r.StudentParameters / 1e6)
 
-        printfn
-            "FGI train step on %s, batch %d, %dx%d, %d timed steps: %.2f img/s, %.1f ms/step; peak resident %.2f GiB; peak device %s; loss %.4f; params teacher %.1fM student %.1fM"
-            r.Device
-            r.BatchSize
-            r.ImageSize
-            r.ImageSize
-            r.Iterations
-            r.ImagesPerSecond
-            r.MillisecondsPerIteration
-            (gib r.PeakResidentBytes)
-            (if r.PeakDeviceBytes.HasValue then $"%.2f{gib r.PeakDeviceBytes.Value} GiB (NVML)" else "n/a")
-            r.FinalLoss
-            (float r.TeacherParameters / 1e6)
-            (float r.StudentParameters / 1e6)
-
-        Cli.Exit.Ok
+            Cli.Exit.Ok
 
 let private guarded (f: unit -> int) =
     try

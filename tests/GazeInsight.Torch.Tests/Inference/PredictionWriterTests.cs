@@ -1,6 +1,7 @@
 using GazeInsight.Imaging.Data;
 using GazeInsight.Imaging.IO;
 using GazeInsight.Torch.Inference;
+using GazeInsight.Torch.Methods;
 using GazeInsight.Torch.Tests.Methods;
 using GazeInsight.Torch.Tests.Training;
 using static TorchSharp.torch;
@@ -25,7 +26,7 @@ public sealed class PredictionWriterTests : IDisposable
 
         using var method = TinyFgi.Create(TinyFgi.Options());
         var outDir = Path.Combine(_root, "out");
-        var written = PredictionWriter.Write(method, "teacher", dataset, dataset.TestIds, TinyFgi.Size, CPU,
+        var written = PredictionWriter.Write(method, MethodOutput.Teacher, dataset, dataset.TestIds, TinyFgi.Size, CPU,
             id => TextEmbeddingFile.TryRead(dataset.EmbeddingPath(id)), outDir);
 
         Assert.Equal(2, written);
@@ -47,7 +48,7 @@ public sealed class PredictionWriterTests : IDisposable
         var dataset = SegmentationDataset.Open(data, "generic");
         using var method = TinyFgi.Create(TinyFgi.Options(text: false));
         var outDir = Path.Combine(_root, "out");
-        PredictionWriter.Write(method, "student", dataset, dataset.TestIds, TinyFgi.Size, CPU, _ => null, outDir);
+        PredictionWriter.Write(method, MethodOutput.Student, dataset, dataset.TestIds, TinyFgi.Size, CPU, _ => null, outDir);
 
         Assert.False(Directory.Exists(Path.Combine(outDir, "attention")), "no attention/ for an output without attention maps");
         foreach (var id in dataset.TestIds)

@@ -1,4 +1,5 @@
 using GazeInsight.Torch.Tests.Training;
+using GazeInsight.Torch.Methods;
 using GazeInsight.Torch.Training;
 
 namespace GazeInsight.Torch.Tests.Methods;
@@ -9,20 +10,9 @@ public sealed class EndToEndTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private ExperimentRequest Request(string name, MethodOptions method) => new()
-    {
-        DataRoot = Path.Combine(_root, "data"),
-        OutputDir = Path.Combine(_root, name),
-        Method = method,
-        ImageSize = 32,
-        Features = TinyFgi.StudentFeatures,
-        Iterations = 6,
-        BatchSize = 4,
-        EvalEvery = 3,
-        ValidationFraction = 0.25,
-        Seed = 2,
-        Device = "cpu",
-    };
+    private ExperimentRequest Request(string name, MethodOptions method) =>
+        TestRequests.Tiny(Path.Combine(_root, "data"), Path.Combine(_root, name), method, TinyFgi.StudentFeatures,
+            iterations: 6, evalEvery: 3, seed: 2);
 
     [Fact]
     public void FgiAndGazeMedSegTrainThroughTheExperimentRunner()
@@ -30,13 +20,14 @@ public sealed class EndToEndTests : IDisposable
         TinyDataset.Write(Path.Combine(_root, "data"));
         var fgi = ExperimentRunner.Run(Request("fgi", TinyFgi.Options(text: false)), null, CancellationToken.None);
         Assert.Equal(
-            [("teacher", "last"), ("student", "last"), ("average", "last"), ("teacher", "best"), ("student", "best"), ("average", "best")],
+            [(MethodOutput.Teacher, CheckpointKind.Last), (MethodOutput.Student, CheckpointKind.Last), (MethodOutput.Average, CheckpointKind.Last),
+             (MethodOutput.Teacher, CheckpointKind.Best), (MethodOutput.Student, CheckpointKind.Best), (MethodOutput.Average, CheckpointKind.Best)],
             fgi.Evaluations.Select(e => (e.Output, e.Checkpoint)));
         Assert.All(fgi.Evaluations.SelectMany(e => e.Cases), c => Assert.InRange(c.Dice, 0, 1));
         Assert.All(fgi.Curve, p => Assert.True(double.IsFinite(p.Loss)));
 
-        var gms = ExperimentRunner.Run(Request("gms", new GazeMedSeg([0.5, 0.3]) { FeatureSize = 8 }), null, CancellationToken.None);
-        Assert.Equal([("model", "last"), ("model", "best")], gms.Evaluations.Select(e => (e.Output, e.Checkpoint)));
+        var gms = ExperimentRunner.Run(Request("gms", TestRequests.GazeMedSeg([0.5, 0.3])), null, CancellationToken.None);
+        Assert.Equal([(MethodOutput.Model, CheckpointKind.Last), (MethodOutput.Model, CheckpointKind.Best)], gms.Evaluations.Select(e => (e.Output, e.Checkpoint)));
         Assert.Equal([3, 6], gms.Curve.Select(p => p.Iteration));
     }
 

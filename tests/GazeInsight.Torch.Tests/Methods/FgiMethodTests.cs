@@ -1,5 +1,6 @@
 using GazeInsight.Torch.Losses;
 using GazeInsight.Torch.Methods;
+using GazeInsight.Torch.Tests.Training;
 using GazeInsight.Torch.Training;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ public sealed class FgiMethodTests : IDisposable
         return new TheoryData<string, Fgi>
         {
             { "released", full },
-            { "paper", full with { Cwc = CwcVariant.TeacherToStudent, SupervisedLoss = SupervisedLoss.PartialCe, Darm = new DarmMasking(DarmRegion.PredictionDisagreement) } },
+            { "paper", full with { Cwc = CwcVariant.TeacherToStudent, SupervisedLoss = SupervisedLoss.PartialCe, Darm = TestRequests.Darm(DarmRegion.PredictionDisagreement) } },
             { "learnable fusion", full with { FusionWeight = FusionWeight.Learnable } },
             { "no text", TinyFgi.Options(text: false) },
             { "no afc", full with { AfcWeight = 0 } },
@@ -77,9 +78,9 @@ public sealed class FgiMethodTests : IDisposable
         method.SetTraining(false);
         using var noGrad = no_grad();
         var batch = TinyFgi.Batch();
-        var expected = (method.Predict(batch, "teacher") + method.Predict(batch, "student")) / 2;
-        Assert.True(method.Predict(batch, "average").allclose(expected, atol: 1e-6));
-        Assert.Throws<ArgumentException>(() => method.Predict(batch, "model"));
+        var expected = (method.Predict(batch, MethodOutput.Teacher) + method.Predict(batch, MethodOutput.Student)) / 2;
+        Assert.True(method.Predict(batch, MethodOutput.Average).allclose(expected, atol: 1e-6));
+        Assert.Throws<ArgumentException>(() => method.Predict(batch, MethodOutput.Model));
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public sealed class FgiMethodTests : IDisposable
         using var noGrad = no_grad();
         var batch = TinyFgi.Batch(seed: 7);
         foreach (var output in a.Outputs)
-            Assert.True(a.Predict(batch, output).Equals(c.Predict(batch, output)), output);
+            Assert.True(a.Predict(batch, output).Equals(c.Predict(batch, output)), output.ToString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using GazeInsight.Torch.Methods;
+using GazeInsight.Torch.Tests.Training;
 using GazeInsight.Torch.Training;
 using static TorchSharp.torch;
 
@@ -9,7 +10,8 @@ public class GazeMedSegMethodTests
     private static GazeMedSegMethod Create(params double[] thresholds)
     {
         manual_seed(0);
-        return new GazeMedSegMethod(3, [8, 8, 16, 32, 64, 8], new GazeMedSeg(thresholds) { FeatureSize = 8, RampUp = 0 }, new OptimizerOptions(), CPU);
+        return new GazeMedSegMethod(new NetworkShape(3, 32, [8, 8, 16, 32, 64, 8], 8, null), TestRequests.GazeMedSeg(thresholds, rampUp: 0),
+            TestRequests.Sgd(), CPU);
     }
 
     [Fact]
@@ -33,7 +35,7 @@ public class GazeMedSegMethodTests
         method.SetTraining(false);
         using var noGrad = no_grad();
         var batch = TinyFgi.Batch();
-        var logits = method.Predict(batch, "model");
+        var logits = method.Predict(batch, MethodOutput.Model);
         Assert.Equal(new long[] { 4, 2, 32, 32 }, logits.shape);
         Assert.True(logits[.., 0].eq(0).all().item<bool>());
         Assert.True(logits[.., 1..2].allclose(method.Model.forward(batch.Images)));

@@ -1,4 +1,5 @@
 using GazeInsight.Torch.Methods;
+using GazeInsight.Torch.Tests.Training;
 using GazeInsight.Torch.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,8 +11,9 @@ public class MemoryTests
     [Fact]
     public void LiveTensorsAndResidentMemoryStayFlatOverManyFgiSteps()
     {
-        var options = TinyFgi.Options() with { TeacherFeatures = [4, 8, 8, 8, 16, 4], FeatureSize = 4 };
-        using var method = new FgiMethod(3, [4, 4, 4, 8, 8, 4], 16, options, new OptimizerOptions(), CPU, seed: 0);
+        var options = TinyFgi.Options() with { TeacherFeatures = [4, 8, 8, 8, 16, 4] };
+        using var method = new FgiMethod(TinyFgi.Shape(options, size: 16, studentFeatures: [4, 4, 4, 8, 8, 4], featureSize: 4), options,
+            TestRequests.Sgd(), CPU, seed: 0);
         using var batchScope = NewDisposeScope();
         var full = TinyFgi.Batch(batchSize: 2);
         var batch = new Batch(

@@ -1,4 +1,5 @@
 using GazeInsight.Torch.Methods;
+using GazeInsight.Torch.Tests.Training;
 using GazeInsight.Torch.Training;
 using static TorchSharp.torch;
 
@@ -7,23 +8,37 @@ namespace GazeInsight.Torch.Tests.Methods;
 /// <summary>Tiny versions of the paper's networks and a random batch, for CPU tests.</summary>
 internal static class TinyFgi
 {
-    public const int Size = 32, TextDim = 6, TextLength = 5;
+    public const int Size = 32, TextDim = 6, TextLength = 5, FeatureSize = 8;
     public static readonly int[] StudentFeatures = [8, 8, 8, 16, 32, 8];
 
+    /// <summary>The released code's FGI at tiny widths (4 heads, a 10-iteration ramp).</summary>
     public static Fgi Options(bool text = true) => new()
     {
+        HighThreshold = 0.5,
+        LowThreshold = 0.3,
         TeacherFeatures = [8, 16, 16, 32, 64, 8],
-        FeatureSize = 8,
         TextFusion = text,
-        TextDim = TextDim,
         AttentionHeads = 4,
+        FusionWeight = FusionWeight.Fixed,
+        SupervisedLoss = SupervisedLoss.Bce,
+        AfcWeight = 0.05,
+        Cwc = CwcVariant.Bidirectional,
+        CwcWeight = 1.0,
+        TauPositive = 0.8,
+        TauNegative = 0.2,
+        CutMixNoise = 0.2,
+        Darm = TestRequests.Darm(),
         RampUp = 10,
     };
+
+    /// <summary>The networks' shape for <paramref name="options"/>: 3 channels, text of <see cref="TextDim"/> when fused.</summary>
+    public static NetworkShape Shape(Fgi options, int size = Size, int[]? studentFeatures = null, int featureSize = FeatureSize) =>
+        new(3, size, studentFeatures ?? StudentFeatures, featureSize, options.TextFusion ? TextDim : null);
 
     public static FgiMethod Create(Fgi options, long seed = 0, OptimizerOptions? optimizer = null)
     {
         manual_seed(seed);
-        return new FgiMethod(3, StudentFeatures, Size, options, optimizer ?? new OptimizerOptions(), CPU, seed);
+        return new FgiMethod(Shape(options), options, optimizer ?? TestRequests.Sgd(), CPU, seed);
     }
 
     /// <summary>A batch in the caller's scope: a bright square, gaze peaking on it, random text.</summary>

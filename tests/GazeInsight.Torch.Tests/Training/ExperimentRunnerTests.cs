@@ -1,3 +1,4 @@
+using GazeInsight.Torch.Methods;
 using GazeInsight.Torch.Training;
 
 namespace GazeInsight.Torch.Tests.Training;
@@ -8,20 +9,9 @@ public sealed class ExperimentRunnerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private ExperimentRequest Request(string outputName, MethodOptions method, int iterations = 8) => new()
-    {
-        DataRoot = Path.Combine(_root, "data"),
-        OutputDir = Path.Combine(_root, outputName),
-        Method = method,
-        ImageSize = 32,
-        Features = [8, 8, 16, 32, 64, 8],
-        Iterations = iterations,
-        BatchSize = 4,
-        EvalEvery = 4,
-        ValidationFraction = 0.25,
-        Seed = 5,
-        Device = "cpu",
-    };
+    private ExperimentRequest Request(string outputName, MethodOptions method, int iterations = 8) =>
+        TestRequests.Tiny(Path.Combine(_root, "data"), Path.Combine(_root, outputName), method, [8, 8, 16, 32, 64, 8],
+            iterations, evalEvery: 4, seed: 5, featureSize: 128);
 
     private byte[] LastWeights(string outputName) =>
         File.ReadAllBytes(Path.Combine(_root, outputName, "checkpoints", "last", "model.bin"));
@@ -69,34 +59,26 @@ public sealed class ExperimentRunnerTests : IDisposable
     {
         TinyDataset.Write(Path.Combine(_root, "data"));
         var report = ExperimentRunner.Run(Request("r", new FullySupervised()), null, CancellationToken.None);
-        Assert.Equal([("model", "last"), ("model", "best")], report.Evaluations.Select(e => (e.Output, e.Checkpoint)));
+        Assert.Equal([(MethodOutput.Model, CheckpointKind.Last), (MethodOutput.Model, CheckpointKind.Best)],
+            report.Evaluations.Select(e => (e.Output, e.Checkpoint)));
         Assert.All(report.Evaluations, e => Assert.Equal(4, e.Cases.Count));
         Assert.All(report.Evaluations.SelectMany(e => e.Cases), c => Assert.InRange(c.Dice, 0, 1));
     }
 
-    private static Fgi TinyFgiOptions => new()
-    {
-        TeacherFeatures = [8, 16, 16, 32, 64, 8],
-        FeatureSize = 8,
-        TextFusion = false,
-        AttentionHeads = 4,
-        RampUp = 4,
-    };
-
     [Theory]
-    [InlineData(null, "student")]
-    [InlineData("teacher", "teacher")]
-    [InlineData("average", "average")]
-    public void FgiPicksItsBestCheckpointByTheSelectionOutput(string? requested, string expected)
+    [InlineData(MethodOutput.Student)]
+    [InlineData(MethodOutput.Teacher)]
+    [InlineData(MethodOutput.Average)]
+    public void FgiPicksItsBestCheckpointByTheSelectionOutput(MethodOutput selected)
     {
         TinyDataset.Write(Path.Combine(_root, "data"));
-        var report = ExperimentRunner.Run(Request("fgi", TinyFgiOptions, iterations: 16) with { FeatureSize = 8, SelectOutput = requested },
+        var report = ExperimentRunner.Run(Request("fgi", Methods.TinyFgi.Options(text: false), iterations: 16) with { FeatureSize = 8, SelectOutput = selected },
             null, CancellationToken.None);
 
-        Assert.Equal(expected, report.SelectOutput);
-        Assert.All(report.Curve, p => Assert.Equal(["teacher", "student", "average"], p.ValidationByOutput!.Keys));
-        Assert.All(report.Curve, p => Assert.Equal(p.ValidationByOutput![expected], p.ValidationDice));
-        var best = report.Curve.MaxBy(p => p.ValidationByOutput![expected])!;   // the first of equal maxima
+        Assert.Equal(selected, report.SelectOutput);
+        Assert.All(report.Curve, p => Assert.Equal([MethodOutput.Teacher, MethodOutput.Student, MethodOutput.Average], p.ValidationByOutput!.Keys));
+        Assert.All(report.Curve, p => Assert.Equal(p.ValidationByOutput![selected], p.ValidationDice));
+        var best = report.Curve.MaxBy(p => p.ValidationByOutput![selected])!;   // the first of equal maxima
         Assert.Equal(best.Iteration, report.BestIteration);
     }
 
@@ -105,8 +87,18 @@ public sealed class ExperimentRunnerTests : IDisposable
     {
         TinyDataset.Write(Path.Combine(_root, "data"));
         var error = Assert.Throws<ArgumentException>(() =>
-            ExperimentRunner.Run(Request("bad", TinyFgiOptions) with { FeatureSize = 8, SelectOutput = "model" }, null, CancellationToken.None));
+            ExperimentRunner.Run(Request("bad", Methods.TinyFgi.Options(text: false)) with { FeatureSize = 8, SelectOutput = MethodOutput.Model },
+                null, CancellationToken.None));
         Assert.Contains("select_output 'model'", error.Message);
+    }
+
+    [Fact]
+    public void IoUSelectsTheBestCheckpointToo()
+    {
+        TinyDataset.Write(Path.Combine(_root, "data"));
+        var report = ExperimentRunner.Run(Request("iou", new FullySupervised()) with { SelectBy = SelectionMetric.IoU }, null, CancellationToken.None);
+        Assert.Contains(report.BestIteration, report.Curve.Select(p => p.Iteration));
+        Assert.Contains(report.Evaluations, e => e.Checkpoint == CheckpointKind.Best);
     }
 
     private sealed class SynchronousProgress(Action<TrainingProgress> handler) : IProgress<TrainingProgress>
