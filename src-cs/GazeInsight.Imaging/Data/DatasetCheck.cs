@@ -28,8 +28,12 @@ public static class DatasetCheck
         var scan = DatasetScan.Run(root, lay, gazeMapFolder ?? "heatmap");
         var problems = new List<string>(scan.Problems.Select(p => p.ToString()));
         var notes = new List<string>();
-        if (gazeMapFolder is not null && !scan.HasGazeMaps)
-            problems.Add($"{Path.Combine(root, DatasetLayout.GazeFolder, gazeMapFolder)}: gaze map folder not found");
+        if (gazeMapFolder is not null)
+            problems.AddRange(DatasetPreflight.MissingGazeMaps(root, scan, gazeMapFolder));
+        if (gazeMapFolder is not null && scan.HasGazeMaps && scan.MissingGaze.Count(f => f.Split == "test") is var untested and > 0)
+            notes.Add($"{untested} test ids have no gaze map in {Path.Combine(DatasetLayout.GazeFolder, gazeMapFolder)} (only training reads gaze)");
+        if (scan.TestIds.Count == 0)
+            notes.Add($"{Path.Combine(root, "test.txt")}: lists no ids (a sweep needs a test split to evaluate on)");
 
         var perId = new ConcurrentDictionary<int, List<string>>();
         int read = 0, gaze = 0, text = 0, empty = 0, done = 0;

@@ -2,7 +2,10 @@ namespace GazeInsight.Imaging.Data;
 
 /// <summary>
 /// File-level view of a data set folder: split files parsed and every id's files resolved,
-/// with every problem collected rather than stopping at the first.
+/// with every problem collected rather than stopping at the first. A missing gaze map is not a
+/// problem here (only methods that train on gaze need one, for the training ids: see
+/// <see cref="MissingGaze"/>), nor is an empty test split (building gaze maps needs none; a
+/// sweep's preflight requires one).
 /// </summary>
 internal sealed class DatasetScan
 {
@@ -18,6 +21,13 @@ internal sealed class DatasetScan
     public required IReadOnlyList<IdFiles> Files { get; init; }
     public required bool HasGazeMaps { get; init; }
     public required List<Problem> Problems { get; init; }
+
+    /// <summary>The ids without a map in the gaze map folder (all of them when the folder does not exist).</summary>
+    public IEnumerable<IdFiles> MissingGaze => Files.Where(f => f.Gaze is null);
+
+    /// <summary>Where a gaze map of <paramref name="id"/> was looked for.</summary>
+    public static string LookedForGaze(string gazeMapFolder, string id) =>
+        Looked(Path.Combine(DatasetLayout.GazeFolder, gazeMapFolder), id, DatasetLayout.GazeMapExtensions);
 
     public static DatasetScan Run(string root, DatasetLayout layout, string gazeMapFolder)
     {
@@ -45,9 +55,6 @@ internal sealed class DatasetScan
                     problems.Add(new(splitFile, $"line {line}", $"id '{id}' has no image ({Looked(layout.ImageFolder, id, layout.ImageExtensions)})"));
                 if (mask is null)
                     problems.Add(new(splitFile, $"line {line}", $"id '{id}' has no mask ({Looked(layout.MaskFolder, id + layout.MaskSuffix, layout.MaskExtensions)})"));
-                if (hasGaze && gaze is null)
-                    problems.Add(new(splitFile, $"line {line}",
-                        $"id '{id}' has no gaze map ({Looked(Path.Combine(DatasetLayout.GazeFolder, gazeMapFolder), id, DatasetLayout.GazeMapExtensions)})"));
                 files.Add(new IdFiles(id, split, splitFile, line, image, mask, gaze));
             }
         }
@@ -119,7 +126,7 @@ internal sealed class DatasetScan
             seen[id] = line;
             ids.Add((id, line));
         }
-        if (ids.Count == 0 && lines.Length >= 0 && !problems.Any(p => p.File == path))
+        if (ids.Count == 0 && name == "train.txt" && !problems.Any(p => p.File == path))
             problems.Add(new(path, null, "split file lists no ids"));
         return ids;
     }

@@ -7,9 +7,10 @@ namespace GazeInsight.Imaging.Data;
 /// <summary>
 /// A segmentation data set on disk in one of the layouts of <see cref="DatasetLayout"/>:
 /// ids and splits from <c>train.txt</c>/<c>test.txt</c>, samples loaded on demand at native size.
-/// Opening checks that the split files are well formed and that every listed id has its image,
-/// mask (and gaze map, when the gaze folder exists); pixel contents are checked on load
-/// (and all at once by <c>runner data check</c>).
+/// Opening checks that the split files are well formed and that every listed id has its image
+/// and mask; an id without a gaze map gets none (training checks the ids it trains on gaze, the
+/// sweep's preflight all of them first). Pixel contents are checked on load (and all at once by
+/// <c>runner data check</c>).
 /// </summary>
 public sealed class SegmentationDataset
 {

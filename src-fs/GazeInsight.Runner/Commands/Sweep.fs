@@ -109,6 +109,17 @@ let private prepareData (spec: ExperimentSpec) (cache: string) =
             if summary.Written > 0 then
                 printfn "embedded %d descriptions of the synthetic set with %s" summary.Written encoder.Name
 
+/// The data preflight: every problem of every data folder the cells use, printed at once (exit
+/// 2, and nothing is started or written), or None when the data is complete. The spec's own
+/// rules were checked when it loaded.
+let private preflight (skipMissing: bool) (spec: ExperimentSpec) =
+    match DataPreflight.run skipMissing spec.Cells with
+    | [] -> None
+    | problems ->
+        let code = Cli.invalidInput problems
+        eprintfn "preflight: %d problem(s) in the data of %s; no cell was started" problems.Length spec.Name
+        Some code
+
 let private execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: string) =
     let engine = args.GetResult(Engine, "torch")
 
@@ -133,73 +144,77 @@ let private execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: s
             Cli.printError $"--jobs: must be at least 1, got {jobs}"
             Cli.Exit.Usage
         else
-            Cli.whenWritable
-                [ Cli.writableFolder (Store.experimentDir results spec.Name)
-                  (if needsCache then Cli.writableFolder cache else Ok()) ]
-            <| fun () ->
-                if engine = "torch" then
-                    prepareData spec cache
+            // before anything is written: the results folder is created by the check below
+            match preflight false spec with
+            | Some code -> code
+            | None ->
+                Cli.whenWritable
+                    [ Cli.writableFolder (Store.experimentDir results spec.Name)
+                      (if needsCache then Cli.writableFolder cache else Ok()) ]
+                <| fun () ->
+                    if engine = "torch" then
+                        prepareData spec cache
 
-                use cts = new Threading.CancellationTokenSource()
-                use _signals = Cli.stopOnSignals true cts
-                let executor = ChildExecutor.executor (ChildExecutor.selfCommand ()) engine
-                let tracker = Display.Tracker(spec.Cells.Length)
-                let clock = Diagnostics.Stopwatch.StartNew()
+                    use cts = new Threading.CancellationTokenSource()
+                    use _signals = Cli.stopOnSignals true cts
+                    let executor = ChildExecutor.executor (ChildExecutor.selfCommand ()) engine
+                    let tracker = Display.Tracker(spec.Cells.Length)
+                    let clock = Diagnostics.Stopwatch.StartNew()
 
-                let summary =
-                    if Display.interactive (args.Contains Plain) then
-                        Spectre.Console.AnsiConsole
-                            .Live(Display.render tracker jobs)
-                            .Start(fun ctx ->
-                                let ticker =
-                                    new Threading.Timer(
-                                        (fun _ ->
-                                            lock tracker (fun () ->
-                                                ctx.UpdateTarget(Display.render tracker jobs)
-                                                ctx.Refresh())),
-                                        null,
-                                        1000,
-                                        1000
-                                    )
+                    let summary =
+                        if Display.interactive (args.Contains Plain) then
+                            Spectre.Console.AnsiConsole
+                                .Live(Display.render tracker jobs)
+                                .Start(fun ctx ->
+                                    let ticker =
+                                        new Threading.Timer(
+                                            (fun _ ->
+                                                lock tracker (fun () ->
+                                                    ctx.UpdateTarget(Display.render tracker jobs)
+                                                    ctx.Refresh())),
+                                            null,
+                                            1000,
+                                            1000
+                                        )
 
-                                use _ = ticker
+                                    use _ = ticker
 
-                                Execution.sweep spec results runtime jobs executor (fun e ->
-                                    lock tracker (fun () ->
-                                        tracker.Apply e
-                                        ctx.UpdateTarget(Display.render tracker jobs)
-                                        ctx.Refresh())) cts.Token)
+                                    Execution.sweep spec results runtime jobs executor (fun e ->
+                                        lock tracker (fun () ->
+                                            tracker.Apply e
+                                            ctx.UpdateTarget(Display.render tracker jobs)
+                                            ctx.Refresh())) cts.Token)
+                        else
+                            Execution.sweep spec results runtime jobs executor (Display.plain tracker jobs) cts.Token
+
+                    let text, dir = Table.writeTables spec results
+                    printfn "\n%s" text
+
+                    printfn
+                        "%s: %d of %d cells finished (%d trained by this run, %.0f s); tables in %s/table.md"
+                        spec.Name
+                        summary.FinishedNow
+                        summary.Total
+                        summary.Finished
+                        clock.Elapsed.TotalSeconds
+                        dir
+
+                    for c, reason in summary.Failed do
+                        printfn "failed: %s %s seed %d: %s (log: %s)" c.Id c.Row c.Seed reason (IO.Path.Combine(Store.cellDir results spec.Name c.Id, Store.LogFile))
+
+                    for c in summary.Interrupted do
+                        printfn "interrupted: %s %s seed %d (resumes from its last checkpoint)" c.Id c.Row c.Seed
+
+                    if cts.IsCancellationRequested then
+                        printfn "interrupted: run the same command again to resume"
+                        ChildExecutor.InterruptedExit
+                    elif not summary.Failed.IsEmpty then
+                        Cli.Exit.RunsFailed
+                    elif summary.Skipped > 0 then
+                        printfn "%d cells were run by another runner and were skipped" summary.Skipped
+                        Cli.Exit.Ok
                     else
-                        Execution.sweep spec results runtime jobs executor (Display.plain tracker jobs) cts.Token
-
-                let text, dir = Table.writeTables spec results
-                printfn "\n%s" text
-
-                printfn
-                    "%s: %d of %d cells finished (%d trained by this run, %.0f s); tables in %s/table.md"
-                    spec.Name
-                    summary.FinishedNow
-                    summary.Total
-                    summary.Finished
-                    clock.Elapsed.TotalSeconds
-                    dir
-
-                for c, reason in summary.Failed do
-                    printfn "failed: %s %s seed %d: %s (log: %s)" c.Id c.Row c.Seed reason (IO.Path.Combine(Store.cellDir results spec.Name c.Id, Store.LogFile))
-
-                for c in summary.Interrupted do
-                    printfn "interrupted: %s %s seed %d (resumes from its last checkpoint)" c.Id c.Row c.Seed
-
-                if cts.IsCancellationRequested then
-                    printfn "interrupted: run the same command again to resume"
-                    ChildExecutor.InterruptedExit
-                elif not summary.Failed.IsEmpty then
-                    Cli.Exit.RunsFailed
-                elif summary.Skipped > 0 then
-                    printfn "%d cells were run by another runner and were skipped" summary.Skipped
-                    Cli.Exit.Ok
-                else
-                    Cli.Exit.Ok
+                        Cli.Exit.Ok
 
 let run (args: ParseResults<Args>) : int =
     let file = args.GetResult File
@@ -220,6 +235,6 @@ let run (args: ParseResults<Args>) : int =
         | Ok device ->
             if dry then
                 dryRun spec
-                Cli.Exit.Ok
+                preflight true spec |> Option.defaultValue Cli.Exit.Ok
             else
                 execute args spec device

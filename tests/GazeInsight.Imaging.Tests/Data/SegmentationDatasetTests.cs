@@ -56,6 +56,31 @@ public sealed class SegmentationDatasetTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_gaze_map_leaves_that_sample_without_one_and_the_preflight_names_every_training_id()
+    {
+        Generic(["a", "b", "c"], ["t1", "t2"], gaze: true);
+        File.Delete(Path.Combine(Root, "gaze", "heatmap", "a.png"));
+        File.Delete(Path.Combine(Root, "gaze", "heatmap", "c.png"));
+        File.Delete(Path.Combine(Root, "gaze", "heatmap", "t2.png"));   // test ids need none
+        var ds = SegmentationDataset.Open(Root, "generic");
+        Assert.Null(ds.Load("a").GazeMap);
+        Assert.NotNull(ds.Load("b").GazeMap);
+
+        var report = DatasetPreflight.Run(Root, "generic", ["heatmap", "crf_compat1"]);
+        Assert.Equal(
+            [
+                Path.Combine(Root, "train.txt") + ":line 1: id 'a' has no gaze map (looked for gaze/heatmap/a.png, gaze/heatmap/a.jpg, gaze/heatmap/a.jpeg)",
+                Path.Combine(Root, "train.txt") + ":line 3: id 'c' has no gaze map (looked for gaze/heatmap/c.png, gaze/heatmap/c.jpg, gaze/heatmap/c.jpeg)",
+                Path.Combine(Root, "gaze", "crf_compat1") + ": gaze map folder not found",
+            ],
+            report.Problems);
+
+        Write("test.txt", "");
+        Assert.Contains(Path.Combine(Root, "test.txt") + ": lists no ids: a cell is evaluated on the test split",
+            DatasetPreflight.Run(Root, "generic", []).Problems);
+    }
+
+    [Fact]
     public void Without_the_gaze_folder_samples_have_no_gaze_map()
     {
         Generic(["a", "b"], ["t"], gaze: false);
@@ -151,9 +176,13 @@ public sealed class SegmentationDatasetTests : IDisposable
         Assert.StartsWith(Path.Combine(Root, "test.txt") + ":line 2: id 'b' is also in train.txt",
             Assert.Throws<InvalidInputException>(() => SegmentationDataset.Open(Root, "generic")).Message);
 
+        // no test split is fine for building gaze maps (a sweep's preflight requires one); no training split is not
         Write("test.txt", "\n  \n");
-        Assert.Equal(Path.Combine(Root, "test.txt") + ": split file lists no ids",
+        Assert.Empty(SegmentationDataset.Open(Root, "generic").TestIds);
+        Write("train.txt", "\n");
+        Assert.Equal(Path.Combine(Root, "train.txt") + ": split file lists no ids",
             Assert.Throws<InvalidInputException>(() => SegmentationDataset.Open(Root, "generic")).Message);
+        Write("train.txt", "a\nb\n");
 
         Write("test.txt", "../t\n");
         Assert.StartsWith(Path.Combine(Root, "test.txt") + ":line 1: '../t' is not an id",

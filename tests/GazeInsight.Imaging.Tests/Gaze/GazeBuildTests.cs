@@ -40,6 +40,19 @@ public sealed class GazeBuildTests : IDisposable
     public void Dispose() => Directory.Delete(_root, true);
 
     [Fact]
+    public void Gaze_maps_build_for_a_data_set_without_a_test_split()
+    {
+        File.WriteAllText(Path.Combine(_root, "test.txt"), "");
+        var dataset = SegmentationDataset.Open(_root, "generic", ".none");
+        string csv = Path.Combine(_root, "gaze.csv");
+        FixationCsv.Write(csv, GazeSimulator.SimulateDataset(dataset, new GazeSimulationOptions { PositionalNoisePx = 2 }, 1));
+
+        GazeBuildReport report = GazeBuild.Run(_root, "generic", csv, HeatmapOptions.Kvasir, new DenseCrfOptions { SpatialStd = 10 });
+        Assert.Equal(2, report.ImagesBuilt);
+        Assert.True(File.Exists(Path.Combine(_root, "gaze", "heatmap", "p1.png")));
+    }
+
+    [Fact]
     public void Simulated_gaze_builds_maps_for_every_id_that_the_data_set_then_opens()
     {
         var dataset = SegmentationDataset.Open(_root, "generic", ".none");
