@@ -34,17 +34,9 @@ let private stemOf (path: string) =
     | null -> path
     | s -> s
 
-let private formatNumber (v: float) =
-    if Double.IsNaN v then "nan"
-    elif Double.IsPositiveInfinity v then "inf"
-    elif Double.IsNegativeInfinity v then "-inf"
-    else v.ToString("R", invariant)
+let private formatNumber = GazeInsight.Imaging.IO.Csv.Number
 
-let private csvField (s: string) =
-    if s.IndexOfAny([| ','; '"'; '\n'; '\r' |]) >= 0 then
-        "\"" + s.Replace("\"", "\"\"") + "\""
-    else
-        s
+let private csvField = GazeInsight.Imaging.IO.Csv.Field
 
 /// Parses `--spacing`: positive numbers separated by commas.
 let parseSpacing (text: string) : Result<float[], string> =

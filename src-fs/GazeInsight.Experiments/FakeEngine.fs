@@ -36,15 +36,9 @@ let parse (text: string) : Result<Options, string> =
             (Ok defaults)
     | _ -> Error $"engine \"{text}\" (expected torch or fake[:options])"
 
-/// SplitMix64: a tiny deterministic hash, the same on every platform and run.
-let private mix (x: uint64) =
-    let mutable z = x + 0x9E3779B97F4A7C15UL
-    z <- (z ^^^ (z >>> 30)) * 0xBF58476D1CE4E5B9UL
-    z <- (z ^^^ (z >>> 27)) * 0x94D049BB133111EBUL
-    z ^^^ (z >>> 31)
-
-/// Uniform in [-1, 1) from a seed and a case index.
+/// Uniform in [-1, 1) from a seed and a case index (SplitMix64: the same on every platform and run).
 let private noise (seed: int) (case: int) (salt: uint64) =
+    let mix = GazeInsight.Imaging.SplitMix64.Next
     let h = mix (mix (uint64 seed) ^^^ uint64 case ^^^ salt)
     float (h >>> 11) / float (1UL <<< 53) * 2.0 - 1.0
 

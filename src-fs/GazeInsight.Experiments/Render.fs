@@ -82,10 +82,9 @@ let latex (experiment: string) (t: Table) =
 
     sb.Append("\\bottomrule\n\\end{tabular}\n\\end{table}\n").ToString()
 
-let private csvField (s: string) =
-    if s.IndexOfAny([| ','; '"'; '\n' |]) >= 0 then "\"" + s.Replace("\"", "\"\"") + "\"" else s
+let private csvField = GazeInsight.Imaging.IO.Csv.Field
 
-let private num (v: float) = v.ToString("R", CultureInfo.InvariantCulture)
+let private num = GazeInsight.Imaging.IO.Csv.Number
 
 /// Wide CSV in the metric's own unit (fractions for Dice/IoU): one line per row.
 let csv (t: Table) =

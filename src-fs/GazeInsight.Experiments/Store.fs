@@ -9,6 +9,7 @@ open System.IO
 open System.Text
 open System.Text.Json
 open GazeInsight.Experiments.Toml
+open GazeInsight.Imaging.IO
 
 let ConfigFile = "config.toml"
 let MetricsFile = "metrics.json"
@@ -37,48 +38,20 @@ let writeAtomic (path: string) (text: string) =
 
     File.Move(tmp, path, true)
 
-let private inv (f: float) =
-    if Double.IsNaN f then "NaN" else f.ToString("R", CultureInfo.InvariantCulture)
+let private inv (f: float) = Csv.Number f
 
 let private parseFloat (s: string) =
-    Double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)
+    match Csv.TryParseNumber s with
+    | true, v -> v
+    | _ -> failwithf "not a number in a results file: \"%s\"" s
 
-let private csvField (s: string) =
-    if s.IndexOfAny([| ','; '"'; '\n'; '\r' |]) >= 0 then
-        "\"" + s.Replace("\"", "\"\"") + "\""
-    else
-        s
+let private csvField (s: string) = Csv.Field s
 
 /// Splits one CSV line (RFC 4180 quoting, no embedded line breaks in our files).
 let splitCsv (line: string) =
-    let fields = ResizeArray<string>()
-    let sb = StringBuilder()
-    let mutable quoted = false
-    let mutable i = 0
-
-    while i < line.Length do
-        let c = line[i]
-
-        if quoted then
-            if c = '"' && i + 1 < line.Length && line[i + 1] = '"' then
-                sb.Append '"' |> ignore
-                i <- i + 1
-            elif c = '"' then
-                quoted <- false
-            else
-                sb.Append c |> ignore
-        elif c = '"' then
-            quoted <- true
-        elif c = ',' then
-            fields.Add(sb.ToString())
-            sb.Clear() |> ignore
-        else
-            sb.Append c |> ignore
-
-        i <- i + 1
-
-    fields.Add(sb.ToString())
-    List.ofSeq fields
+    match Csv.SplitLine line with
+    | null -> failwithf "unterminated quote in a results file line: %s" line
+    | fields -> List.ofSeq fields
 
 /// cases.csv: output,checkpoint,case,<metric>... one row per case (the source of every table).
 let casesCsv (rows: CaseRow list) =

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GazeInsight.Imaging.IO;
 
 namespace GazeInsight.Imaging.Gaze;
 
@@ -42,7 +43,7 @@ public static class FixationCsv
         {
             throw new InvalidInputException(nameForErrors, null, "the file is empty (expected a header with " + string.Join(",", Columns) + ")");
         }
-        List<string>? header = SplitCsvLine(lines[headerLine]);
+        List<string>? header = Csv.SplitLine(lines[headerLine]);
         if (header is null)
         {
             throw new InvalidInputException(nameForErrors, $"line {headerLine + 1}", "unterminated quote in the header");
@@ -68,7 +69,7 @@ public static class FixationCsv
             {
                 continue;
             }
-            List<string>? cells = SplitCsvLine(lines[li]);
+            List<string>? cells = Csv.SplitLine(lines[li]);
             if (cells is null)
             {
                 issues.Add(new FixationIssue(lineNumber, "unterminated quote"));
@@ -102,23 +103,19 @@ public static class FixationCsv
         foreach (Fixation f in fixations)
         {
             writer.Write(string.Join(",",
-                Quote(f.Image),
+                Csv.Field(f.Image),
                 f.Index.ToString(CultureInfo.InvariantCulture),
-                Number(f.X),
-                Number(f.Y),
-                Number(f.DurationMs),
-                Number(f.Pupil),
-                Number(f.StartMs),
+                Csv.Number(f.X),
+                Csv.Number(f.Y),
+                Csv.Number(f.DurationMs),
+                Csv.Number(f.Pupil),
+                Csv.Number(f.StartMs),
                 f.ImageHeight.ToString(CultureInfo.InvariantCulture),
                 f.ImageWidth.ToString(CultureInfo.InvariantCulture)));
             writer.Write('\n');
         }
     }
 
-    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Quote(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 
     private static string? ParseRow(List<string> cells, int[] at, out Fixation? fixation)
     {
@@ -209,55 +206,5 @@ public static class FixationCsv
             lineNumber++;
         }
         return lines;
-    }
-
-    /// <summary>RFC 4180 fields of one line (quotes, doubled quotes); null when a quote is unterminated.</summary>
-    internal static List<string>? SplitCsvLine(string line)
-    {
-        var fields = new List<string>();
-        var current = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"')
-                {
-                    if (i + 1 < line.Length && line[i + 1] == '"')
-                    {
-                        current.Append('"');
-                        i++;
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-        if (quoted)
-        {
-            return null;
-        }
-        fields.Add(current.ToString());
-        return fields;
     }
 }

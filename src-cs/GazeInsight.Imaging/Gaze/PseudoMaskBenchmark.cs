@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GazeInsight.Imaging.Data;
+using GazeInsight.Metrics;
 
 namespace GazeInsight.Imaging.Gaze;
 
@@ -106,18 +107,14 @@ public static class PseudoMaskBenchmark
             exactCount == 0 ? double.NaN : exactAbs / exactCount);
     }
 
-    /// <summary>Dice of <c>map/255 &gt;= threshold</c> against a 0/1 mask, with the reference's 1e-7.</summary>
+    /// <summary>Dice of <c>map/255 &gt;= threshold</c> against a 0/1 mask, with the reference's 1e-7 (Metrics.Overlap).</summary>
     public static double Dice(ReadOnlySpan<byte> map, double threshold, ReadOnlySpan<byte> mask)
     {
-        long both = 0, predicted = 0, truth = 0;
+        var binary = new byte[map.Length];
         for (int i = 0; i < map.Length; i++)
         {
-            bool p = map[i] / 255.0 >= threshold;
-            bool g = mask[i] != 0;
-            both += p && g ? 1 : 0;
-            predicted += p ? 1 : 0;
-            truth += g ? 1 : 0;
+            binary[i] = map[i] / 255.0 >= threshold ? (byte)1 : (byte)0;
         }
-        return 2.0 * both / (predicted + truth + 1e-7);
+        return Overlap.Dice(binary, mask, OverlapPolicy.Reference);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using GazeInsight.Imaging.Data;
 using GazeInsight.Imaging.Gaze;
 using GazeInsight.Imaging.IO;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GazeInsight.Imaging.Data;
 using GazeInsight.Imaging.Gaze;
 
 namespace GazeInsight.Imaging.Synthetic;

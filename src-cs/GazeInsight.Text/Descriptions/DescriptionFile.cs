@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using GazeInsight.Imaging;
-using GazeInsight.Imaging.Synthetic;
+using GazeInsight.Imaging.Data;
 
 namespace GazeInsight.Text.Descriptions;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using GazeInsight.Imaging.Synthetic;
+using GazeInsight.Imaging.Data;
 
 namespace GazeInsight.Text.Descriptions;
 

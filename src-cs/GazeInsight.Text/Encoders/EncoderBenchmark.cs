@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using GazeInsight.Imaging.Synthetic;
+using GazeInsight.Imaging.Data;
 using GazeInsight.Text.Descriptions;
 
 namespace GazeInsight.Text.Encoders;

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GazeInsight.Imaging;
-using GazeInsight.Imaging.Synthetic;
+using GazeInsight.Imaging.Data;
 using GazeInsight.Text.Descriptions;
 
 namespace GazeInsight.Text.Vlm;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using GazeInsight.Imaging.Synthetic;
+using GazeInsight.Imaging.Data;
 using GazeInsight.Text.Descriptions;
 
 namespace GazeInsight.Text.Vlm;

@@ -1,3 +1,5 @@
+using GazeInsight.Imaging;
+
 namespace GazeInsight.Torch.Methods;
 
 /// <summary>
@@ -7,14 +9,5 @@ namespace GazeInsight.Torch.Methods;
 /// </summary>
 internal static class StepSeed
 {
-    public static ulong For(long seed, int iteration, ulong salt)
-    {
-        unchecked
-        {
-            var z = (ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)iteration * 0xBF58476D1CE4E5B9UL + salt;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return (z ^ (z >> 31)) & 0x7FFFFFFFFFFFFFFFUL;
-        }
-    }
+    public static ulong For(long seed, int iteration, ulong salt) => (ulong)SplitMix64.Seed(seed, iteration, salt);
 }

@@ -1,3 +1,4 @@
+using GazeInsight.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,15 +62,6 @@ public sealed class BatchSampler
         return (where(select, x.flip(dim), x), where(select, m.flip(dim), m), g is null ? null : where(select, g.flip(dim), g));
     }
 
-    // SplitMix64-style mixing so neighbouring (seed, index) pairs give unrelated streams
-    private static long Mix(long seed, long index, long salt)
-    {
-        unchecked
-        {
-            var z = (ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)index * 0xBF58476D1CE4E5B9UL + (ulong)salt;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return (long)((z ^ (z >> 31)) & 0x7FFFFFFFFFFFFFFFUL);
-        }
-    }
+    // SplitMix64 so that neighbouring (seed, index) pairs give unrelated streams
+    private static long Mix(long seed, long index, long salt) => SplitMix64.Seed(seed, index, (ulong)salt);
 }

@@ -1,5 +1,5 @@
 using GazeInsight.Imaging;
-using GazeInsight.Imaging.Synthetic;
+using GazeInsight.Imaging.Data;
 using GazeInsight.Text.Descriptions;
 
 namespace GazeInsight.Text.Tests.Descriptions;

@@ -1,6 +1,6 @@
 using GazeInsight.Imaging;
 using GazeInsight.Imaging.IO;
-using GazeInsight.Imaging.Synthetic;
+using GazeInsight.Imaging.Data;
 using GazeInsight.Text.Descriptions;
 using GazeInsight.Text.Embeddings;
 using GazeInsight.Text.Encoders;
