@@ -1,5 +1,6 @@
 module GazeInsight.Runner.Tests.PredictCommandTests
 
+open System.Collections
 open System.IO
 open System.Text.RegularExpressions
 open Expecto
@@ -89,6 +90,45 @@ let tests =
               let cell = trainOneCell dir (experiment "generic" fgi)
               let r = predict dir [ "--checkpoint"; cell; "--data"; "data"; "--out"; "out"; "--output"; "average" ]
               Expect.equal r.ExitCode 0 $"predict exit code\n{r.Out}\n{r.Err}"
+              expectMasks (dir.File "out") (ids |> List.skip 6)
+          }
+
+          test "PyTorch weights imported into an experiment's cell (the same factory builds the networks) predict" {
+              use dir = new TempDir()
+              let ids = writeRgb (dir.File "data") 6 2 32
+              writeEmbeddings (dir.File "data") ids 768
+              File.WriteAllText(dir.File "exp.toml", experiment "generic" fgi)
+
+              // what the released Python code would have saved: the two networks' state dicts
+              GazeInsight.Torch.Backend.TorchBackend.Initialise()
+              let pickle (name: string) (m: TorchSharp.torch.nn.Module) =
+                  let table = Hashtable()
+
+                  for KeyValue(k, v) in m.state_dict() do
+                      table[k] <- v
+
+                  TorchSharp.PyBridge.PyTorchPickler.PickleStateDict(dir.File name, table)
+
+              do
+                  use teacher = new GazeInsight.Torch.Networks.TeacherNet(3, [| 8; 16; 16; 32; 64; 8 |], 32, 768, 8, heads = 4)
+                  use student = new GazeInsight.Torch.Networks.StudentNet(3, [| 8; 8; 8; 16; 32; 8 |], [| 8; 16; 16; 32; 64; 8 |], 8)
+                  pickle "teacher.pt" teacher
+                  pickle "student.pt" student
+
+              let import network file =
+                  runWithTimeout 300 dir.Path [ "import-checkpoint"; "--config"; "exp.toml"; "--network"; network; "--from"; file; "--out"; "cell" ]
+
+              let partial = import "teacher" "teacher.pt"
+              Expect.equal partial.ExitCode 0 $"teacher\n{partial.Out}\n{partial.Err}"
+              let early = predict dir [ "--checkpoint"; "cell"; "--data"; "data"; "--out"; "out" ]
+              Expect.equal early.ExitCode 2 "the student is not there yet"
+              Expect.stringContains early.Err "student.bin: missing" "names the missing network"
+
+              let r = import "student" "student.pt"
+              Expect.equal r.ExitCode 0 $"student\n{r.Out}\n{r.Err}"
+              Expect.stringContains (File.ReadAllText(Path.Combine(dir.File "cell", "checkpoints", "data-shape.json"))) "768" "D read from the teacher's weights"
+              let predicted = predict dir [ "--checkpoint"; "cell"; "--data"; "data"; "--out"; "out" ]
+              Expect.equal predicted.ExitCode 0 $"predict\n{predicted.Out}\n{predicted.Err}"
               expectMasks (dir.File "out") (ids |> List.skip 6)
           }
 

@@ -51,6 +51,9 @@ public sealed class FgiMethod : ISegmentationMethod
 
     public IReadOnlyList<MethodOutput> Outputs => Produces;
 
+    public IReadOnlyDictionary<string, nn.Module> Networks =>
+        new Dictionary<string, nn.Module> { ["teacher"] = _teacher, ["student"] = _student };
+
     public TeacherNet Teacher => _teacher;
 
     public StudentNet Student => _student;

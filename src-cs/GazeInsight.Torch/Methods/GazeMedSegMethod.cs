@@ -39,6 +39,8 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
 
     public IReadOnlyList<MethodOutput> Outputs => Produces;
 
+    public IReadOnlyDictionary<string, nn.Module> Networks => new Dictionary<string, nn.Module> { ["model"] = _model };
+
     public MultiLevelNet Model => _model;
 
     public Tensor TrainStep(Batch batch, int iteration)

@@ -15,6 +15,13 @@ public interface ISegmentationMethod : IDisposable
     IReadOnlyList<MethodOutput> Outputs { get; }
 
     /// <summary>
+    /// Its networks by the name their weights have in a checkpoint folder ("model", or "teacher"
+    /// and "student"), so that weights from elsewhere (runner import-checkpoint) go into the
+    /// very networks training and predicting use.
+    /// </summary>
+    IReadOnlyDictionary<string, nn.Module> Networks { get; }
+
+    /// <summary>
     /// One optimisation step at <paramref name="iteration"/> (0-based). Returns the total loss as
     /// a detached 0-d tensor left on the device, so the loop reads it only when it logs.
     /// </summary>

@@ -32,6 +32,8 @@ public sealed class SupervisedMethod : ISegmentationMethod
 
     public IReadOnlyList<MethodOutput> Outputs => Produces;
 
+    public IReadOnlyDictionary<string, nn.Module> Networks => new Dictionary<string, nn.Module> { ["model"] = _model };
+
     public Tensor TrainStep(Batch batch, int iteration)
     {
         using var scope = NewDisposeScope();

@@ -49,6 +49,13 @@ public sealed class TeacherNet : nn.Module<Tensor, Tensor?, Tensor>
     /// <summary>Text token size the fusion expects, or null without text fusion.</summary>
     public int? TextDim { get; }
 
+    /// <summary>
+    /// The text size D a teacher state dict was trained with (its x1 text projection is
+    /// [C_1, D]), or null when it has no text fusion.
+    /// </summary>
+    public static int? TextDimOf(IReadOnlyDictionary<string, Tensor> stateDict) =>
+        stateDict.TryGetValue("fusion_x1.text_proj.weight", out var w) && w.dim() == 2 ? (int)w.shape[1] : null;
+
     /// <summary>Logits [B, classes, H, W] from image [B, C, H, W] and text [B, L, D] (null without fusion).</summary>
     public override Tensor forward(Tensor input, Tensor? text)
     {

@@ -43,13 +43,21 @@ type ImportArgs =
     | [<Unique>] Text_Dim of int
     | [<Unique>] Heads of int
     | [<Unique>] Prefix of string
+    | [<Unique>] Config of experiment_toml: string
+    | [<Unique>] Variant of name: string
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | From _ -> "PyTorch state dict: torch.save file (.pt/.pth, optionally {'state_dict': ...}) or .safetensors."
-            | Network _ -> "unet (MONAI BasicUNet), segmentation (encoder/head/classifier), teacher or student."
-            | Out _ -> "TorchSharp weights file to write (name it teacher.bin / student.bin / model.bin inside a checkpoint folder to resume or predict from it)."
+            | Network _ -> "unet (MONAI BasicUNet), segmentation (encoder/head/classifier; a single-network method's model), teacher or student."
+            | Out _ ->
+                "with --config: the cell folder to write (config.toml, checkpoints/best/), for runner predict --checkpoint; "
+                + "without: the TorchSharp weights file of the network the flags describe."
+            | Config _ ->
+                "build the network as a cell of this experiment builds it (the architecture flags are then not used); "
+                + "import teacher and student into the same --out for FGI."
+            | Variant _ -> "with --config: the variant whose cell to build (default: the first)."
             | Features _ -> "BasicUNet features, six numbers (default: teacher 64,128,256,512,1024,128; others 32,64,128,256,512,32)."
             | Teacher_Features _ -> "student only: the teacher's features (adapter widths; default the paper's)."
             | In_Channels _ -> "image channels (default 3)."
@@ -107,7 +115,87 @@ let private parseFeatures (flag: string) (text: string) =
     | values when values.Length = 6 && values |> Array.forall fst -> values |> Array.map snd
     | _ -> raise (ArgumentException $"--{flag}: expected six comma-separated integers, got '{text}'")
 
-let private import (args: ParseResults<ImportArgs>) =
+/// `--config`: the weights go into the named network of the method a cell of the experiment
+/// builds (MethodFactory, as training and predict build it), kept as that cell's best
+/// checkpoint in --out; networks imported there before are kept.
+let private importIntoCell (args: ParseResults<ImportArgs>) (experiment: string) (out: string) =
+    match SpecLoading.load experiment [] false with
+    | Error code -> code
+    | Ok spec ->
+        let variants = spec.Variants |> List.map _.Name
+        let variant = args.GetResult(Variant, variants.Head)
+
+        match spec.Cells |> List.tryFind (fun c -> c.Variant = variant) with
+        | None ->
+            let known = String.Join(", ", variants)
+            raise (ArgumentException $"--variant: {experiment} has no variant '{variant}' (variants: {known})")
+        | Some cell ->
+            let cfg = cell.Config
+
+            let name =
+                match args.GetResult ImportArgs.Network with
+                | NetworkKind.Teacher -> "teacher"
+                | NetworkKind.Student -> "student"
+                | NetworkKind.Segmentation -> "model"
+                | NetworkKind.Unet -> raise (ArgumentException "--network unet is MONAI's plain BasicUNet, not a method's network: import it without --config")
+
+            let source = args.GetResult From
+            let weights = PyTorchStateDict.Read(source, args.GetResult(Prefix, ""))
+            let store = CheckpointStore(out)
+
+            let layout =
+                match cfg.Data.Source with
+                | Folder(_, layout) -> layout
+                | Synthetic _ -> "generic"
+
+            let channels = if DatasetLayout.Get(layout).Modality = Modality.Mri then 1 else 3
+            let recorded = store.ReadDataShape() |> Option.ofObj
+
+            // D from the teacher's own weights, else what an earlier import recorded, else --text-dim
+            let textDim =
+                if not (TorchEngine.needsText cfg) then
+                    None
+                else
+                    match (if name = "teacher" then Option.ofNullable (TeacherNet.TextDimOf weights) else None) with
+                    | Some d -> Some d
+                    | None ->
+                        match recorded |> Option.bind (fun s -> Option.ofNullable s.TextDim), args.TryGetResult Text_Dim with
+                        | Some d, _ -> Some d
+                        | None, Some d when d > 0 -> Some d
+                        | _ -> raise (ArgumentException "--text-dim: this cell's teacher reads text of a size D the student's weights do not tell; import the teacher first or give --text-dim")
+
+            let shape = DataShape(channels, Option.toNullable textDim)
+
+            match recorded with
+            | Some r when r <> shape ->
+                Cli.printError $"{store.DataShapeFile}: the networks already in {out} were built for {r}, these weights for {shape}"
+                Cli.Exit.InvalidInput
+            | _ ->
+                let request = TorchEngine.requestAt cfg ("(imported weights)", layout) "cpu" out
+                use method = MethodFactory.Create(request, shape, TorchBackend.ResolveDevice "cpu")
+
+                match method.Networks.TryGetValue name with
+                | false, _ ->
+                    let known = String.Join(", ", method.Networks.Keys)
+                    raise (ArgumentException $"--network: this cell's method has the networks {known}, not {name}")
+                | true, network ->
+                    let count = PyTorchStateDict.LoadInto(network, weights, source)
+                    let best = Path.Combine(store.Root, Checkpoint.Best.Name)
+                    Directory.CreateDirectory best |> ignore
+                    network.save (Path.Combine(best, name + ".bin")) |> ignore
+                    store.WriteDataShape shape
+
+                    let runtime: CellRuntime =
+                        { ExperimentDir = Toml.dirOf spec.File
+                          Device = "auto"
+                          CacheDir = Path.Combine(Toml.dirOf spec.File, ".cache") }
+
+                    Store.writeAtomic (Path.Combine(out, Store.ConfigFile)) (Store.cellConfigText cell runtime)
+                    printfn "imported %d tensors from %s into the %s of %s (%s, cell %s); wrote %s" count source name variant spec.Name cell.Id best
+                    Cli.Exit.Ok
+
+/// Without --config: the network the architecture flags describe, written as one weights file.
+let private importNetwork (args: ParseResults<ImportArgs>) =
     let source = args.GetResult From
     let out = Path.GetFullPath(args.GetResult ImportArgs.Out)
 
@@ -156,6 +244,18 @@ let private import (args: ParseResults<ImportArgs>) =
         network.save out |> ignore
         printfn "imported %d tensors from %s into a %A network; wrote %s" count source kind out
         Cli.Exit.Ok
+
+let private import (args: ParseResults<ImportArgs>) =
+    match args.TryGetResult Config with
+    | Some experiment ->
+        let out = Path.GetFullPath(args.GetResult ImportArgs.Out)
+        let source = args.GetResult From
+
+        Cli.whenWritable
+            [ Cli.writableFolder out
+              (if File.Exists source then Ok() else Error $"{source}: file not found (--from)") ]
+        <| fun () -> importIntoCell args experiment out
+    | None -> importNetwork args
 
 let private predict (args: ParseResults<PredictArgs>) =
     let cellDir = Path.GetFullPath(args.GetResult Checkpoint)
@@ -219,7 +319,12 @@ let private predict (args: ParseResults<PredictArgs>) =
                     else
                         let shape = MethodFactory.ShapeForPrediction(store.ReadDataShape(), dataset, ids, request.Method)
                         use method = MethodFactory.Create(request, shape, device)
-                        method.Load(folder, false)
+
+                        match method.Networks.Keys |> Seq.map (fun n -> Path.Combine(folder, n + ".bin")) |> Seq.filter (File.Exists >> not) |> List.ofSeq with
+                        | missing :: _ ->
+                            raise (InvalidInputException(missing, null, "missing: this cell's method needs every one of its networks (runner import-checkpoint --config ... --network NAME adds one)"))
+                        | [] -> method.Load(folder, false)
+
                         let text (id: string) = TextEmbeddingFile.TryRead(dataset.EmbeddingPath id)
 
                         let n =
