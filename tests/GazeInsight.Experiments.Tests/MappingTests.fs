@@ -361,6 +361,9 @@ let tests =
 
               let fixedKeys = valuesByKey |> List.filter (fun (_, vs) -> vs.Length < 2) |> List.map fst
               Expect.isEmpty fixedKeys "keys with one value only"
+
+              let kinds = valuesByKey |> List.find (fun (k, _) -> k = "method.kind") |> snd |> List.map (fun v -> v.Trim('"')) |> Set.ofList
+              Expect.equal kinds (CellToml.methodKinds |> List.map (fun (k, _, _) -> k) |> Set.ofList) "every method kind is generated"
               Expect.isGreaterThan valuesByKey.Length 50 "the canonical config's keys were all seen"
           }
 
