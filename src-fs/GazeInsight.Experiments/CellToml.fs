@@ -20,7 +20,7 @@ let private supervisedLosses = [ "bce", BceLoss; "partial_ce", PartialCeLoss ]
 let private cwcVariants = [ "bidirectional", CwcBidirectional; "teacher_to_student", CwcTeacherToStudent; "off", CwcOff ]
 let private darmRegions = [ "gaze", Some GazeDisagreement; "prediction", Some PredictionDisagreement; "off", None ]
 let private optimizerKinds = [ "sgd", Sgd; "adam", Adam ]
-let private selectionMetrics = [ "dice", SelectionMetric.Dice; "iou", SelectionMetric.IoU ]
+let private selectionMetrics = [ SelectionMetric.Dice; SelectionMetric.IoU ] |> List.map (fun m -> m.Name, m)
 let private outputNames = Output.All |> List.map (fun o -> o.Name, o)
 
 let private fgiKeys =
