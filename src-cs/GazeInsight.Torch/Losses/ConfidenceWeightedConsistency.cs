@@ -12,17 +12,30 @@ namespace GazeInsight.Torch.Losses;
 /// </summary>
 public static class ConfidenceWeightedConsistency
 {
+    /// <summary>
+    /// How a network's two-channel logits are read as probabilities. <see cref="CwcProbability.Sigmoid"/>
+    /// (default) reads them as the BCE does: channel 1 only, softmax of [0, z1] = sigmoid(z1), so the
+    /// unsupervised channel 0 cannot steer CWC. <see cref="CwcProbability.Softmax2"/> is the released
+    /// code's softmax over (z0, z1).
+    /// </summary>
+    public static Tensor AsBinaryLogits(Tensor logits, CwcProbability probability) =>
+        probability == CwcProbability.Softmax2
+            ? logits
+            : cat([zeros_like(logits.narrow(1, 1, 1)), logits.narrow(1, 1, 1)], 1);
+
     /// <summary>1 - q is clamped here before the log, so a confident wrong input stays finite.</summary>
     public const double LogFloor = 1e-7;
 
     /// <param name="input">Logits being trained, [B, 2, H, W].</param>
     /// <param name="target">Logits giving the pseudo-label, [B, 2, H, W] (detached here).</param>
-    public static Tensor Loss(Tensor input, Tensor target, double tauPositive = 0.8, double tauNegative = 0.2)
+    public static Tensor Loss(Tensor input, Tensor target, double tauPositive = 0.8, double tauNegative = 0.2,
+        CwcProbability probability = CwcProbability.Sigmoid)
     {
         if (input.shape[1] != 2 || !input.shape.SequenceEqual(target.shape))
             throw new ArgumentException($"consistency needs two-channel logits of equal shape, got [{string.Join(", ", input.shape)}] and [{string.Join(", ", target.shape)}]");
         using var scope = NewDisposeScope();
-        var p = target.detach().softmax(1);
+        input = AsBinaryLogits(input, probability);
+        var p = AsBinaryLogits(target.detach(), probability).softmax(1);
         var (pMax, y) = p.max(1);                                        // [B, H, W]
         var pMin = p.min(1).values;
         var logQ = input.log_softmax(1);
@@ -36,3 +49,6 @@ public static class ConfidenceWeightedConsistency
         return (positiveTerm + negativeTerm).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>How CWC reads two-channel logits (see <see cref="ConfidenceWeightedConsistency.AsBinaryLogits"/>).</summary>
+public enum CwcProbability { Sigmoid, Softmax2 }

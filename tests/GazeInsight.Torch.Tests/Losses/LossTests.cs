@@ -67,17 +67,33 @@ public class LossTests
         // positive = (0.9 ln 2 + 0.8 ln 4) / 2 = 1.25 ln 2; negative = 0.1 ln 2 / 1
         var input = Logits((0, 0), (7, -3), (0, Ln3)).requires_grad_();
         var target = Logits((0, Ln9), (0, 0), (Ln4, 0)).requires_grad_();
-        var loss = ConfidenceWeightedConsistency.Loss(input, target);
+        var loss = ConfidenceWeightedConsistency.Loss(input, target, probability: CwcProbability.Softmax2);
         Assert.Equal(1.35 * Ln2, loss.item<float>(), 4);
         loss.backward();
         Assert.Null(target.grad);
     }
 
     [Fact]
+    public void ConsistencyReadsLogitsAsTheBceDoesWhateverChannelZeroIs()
+    {
+        using var scope = NewDisposeScope();
+        // Only z1 is supervised by the BCE; with the default reading, channel 0 must not matter.
+        var input = Logits((0, 0.5), (0, -2), (0, 1));
+        var target = Logits((0, Ln9), (0, -Ln9), (0, 0.1));
+        var reference = ConfidenceWeightedConsistency.Loss(input, target).item<float>();
+        // target A: sigmoid(ln 9) = 0.9 (y = 1), B: 0.1 (y = 0); both positive and negative; C uncertain
+        Assert.True(reference > 0);
+        var shiftedInput = Logits((-6, 0.5), (4, -2), (9, 1));
+        var shiftedTarget = Logits((8, Ln9), (-7, -Ln9), (3, 0.1));
+        Assert.Equal(reference, ConfidenceWeightedConsistency.Loss(shiftedInput, shiftedTarget).item<float>(), 5);
+        Assert.Equal(reference, ConfidenceWeightedConsistency.Loss(input, shiftedTarget).item<float>(), 5);
+    }
+
+    [Fact]
     public void ConsistencyWithNoConfidentPixelIsZero()
     {
         using var scope = NewDisposeScope();
-        var loss = ConfidenceWeightedConsistency.Loss(Logits((3, 1), (0, 2)), Logits((0, 0), (0.1, 0)));
+        var loss = ConfidenceWeightedConsistency.Loss(Logits((3, 1), (0, 2)), Logits((0, 0), (0.1, 0)), probability: CwcProbability.Softmax2);
         Assert.Equal(0f, loss.item<float>());
     }
 
