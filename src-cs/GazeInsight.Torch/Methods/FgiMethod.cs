@@ -63,13 +63,14 @@ public sealed class FgiMethod : ISegmentationMethod
         using var scope = NewDisposeScope();
         var gaze = batch.Gaze ?? throw new InvalidOperationException("FGI trains on gaze maps: the batch has none");
         var text = TextFor(batch);
+        var textValid = text is null ? null : batch.TextValid;
         var images = batch.Images;
         var highConfidence = gaze.ge(_options.HighThreshold).to_type(images.dtype);
         var broad = gaze.ge(_options.LowThreshold).to_type(images.dtype);
 
         _teacherOptimizer.zero_grad();
         _studentOptimizer.zero_grad();
-        var teacher = _teacher.Run(images, text, needAttention: false);
+        var teacher = _teacher.Run(images, text, needAttention: false, textValid);
 
         _generator.manual_seed((long)StepSeed.For(_seed, iteration, DarmSalt));
         Tensor? darmMask = null;
@@ -89,7 +90,7 @@ public sealed class FgiMethod : ISegmentationMethod
         if (_options.AfcWeight > 0)
             loss = loss + ramp * _options.AfcWeight * FeatureAlignment.Loss(student.Features, teacher.Features);
         if (_options.Cwc != CwcVariant.Off)
-            loss = loss + ramp * _options.CwcWeight * Consistency(images, text, teacher.Logits, student.Logits, iteration);
+            loss = loss + ramp * _options.CwcWeight * Consistency(images, text, textValid, teacher.Logits, student.Logits, iteration);
 
         loss.backward();
         _teacherOptimizer.step();
@@ -114,7 +115,7 @@ public sealed class FgiMethod : ISegmentationMethod
 
     // Both networks see one CutMix of the clean batch plus uniform noise and learn from the other
     // network's detached logits mixed with the same boxes (the teacher keeps each base image's text).
-    private Tensor Consistency(Tensor images, Tensor? text, Tensor teacherLogits, Tensor studentLogits, int iteration)
+    private Tensor Consistency(Tensor images, Tensor? text, Tensor? textValid, Tensor teacherLogits, Tensor studentLogits, int iteration)
     {
         _generator.manual_seed((long)StepSeed.For(_seed, iteration, CutMixSalt));
         using var cut = CutMix.Sample(images.shape[0], images.shape[2], images.shape[3], _generator);
@@ -124,7 +125,7 @@ public sealed class FgiMethod : ISegmentationMethod
         var loss = ConfidenceWeightedConsistency.Loss(studentMixed, CutMix.Apply(teacherLogits.detach(), cut), _options.TauPositive, _options.TauNegative);
         if (_options.Cwc == CwcVariant.Bidirectional)
         {
-            var teacherMixed = _teacher.forward(mixed, text);
+            var teacherMixed = _teacher.Forward(mixed, text, textValid);
             loss = loss + ConfidenceWeightedConsistency.Loss(teacherMixed, CutMix.Apply(studentLogits.detach(), cut), _options.TauPositive, _options.TauNegative);
         }
         return loss;
@@ -161,9 +162,9 @@ public sealed class FgiMethod : ISegmentationMethod
         using var scope = NewDisposeScope();
         var result = output switch
         {
-            MethodOutput.Teacher => _teacher.forward(batch.Images, TextFor(batch)),
+            MethodOutput.Teacher => _teacher.Forward(batch.Images, TextFor(batch), batch.TextValid),
             MethodOutput.Student => _student.forward(batch.Images),
-            MethodOutput.Average => (_teacher.forward(batch.Images, TextFor(batch)) + _student.forward(batch.Images)) / 2,
+            MethodOutput.Average => (_teacher.Forward(batch.Images, TextFor(batch), batch.TextValid) + _student.forward(batch.Images)) / 2,
             _ => throw new ArgumentException($"FGI has no output {output}: it predicts with Teacher, Student or Average"),
         };
         return result.MoveToOuterDisposeScope();
@@ -173,7 +174,7 @@ public sealed class FgiMethod : ISegmentationMethod
     /// The teacher's logits and cross-attention maps [B, h_s*w_s, L] at the four scales, for
     /// interpretability (empty without text fusion).
     /// </summary>
-    public NetworkOutput Explain(Batch batch) => _teacher.Run(batch.Images, TextFor(batch), needAttention: true);
+    public NetworkOutput Explain(Batch batch) => _teacher.Run(batch.Images, TextFor(batch), needAttention: true, batch.TextValid);
 
     public void SetTraining(bool training)
     {

@@ -57,14 +57,18 @@ public sealed class TeacherNet : nn.Module<Tensor, Tensor?, Tensor>
         stateDict.TryGetValue("fusion_x1.text_proj.weight", out var w) && w.dim() == 2 ? (int)w.shape[1] : null;
 
     /// <summary>Logits [B, classes, H, W] from image [B, C, H, W] and text [B, L, D] (null without fusion).</summary>
-    public override Tensor forward(Tensor input, Tensor? text)
+    public override Tensor forward(Tensor input, Tensor? text) => Forward(input, text, textValid: null);
+
+    /// <summary>As <see cref="forward"/>, with the real-token mask [B, L] (false rows are padding; null: all real).</summary>
+    public Tensor Forward(Tensor input, Tensor? text, Tensor? textValid)
     {
-        using var output = Run(input, text, needAttention: false);
+        using var output = Run(input, text, needAttention: false, textValid);
         return output.Logits.alias();
     }
 
-    /// <summary>Full pass: logits, D_1..D_4 and, with <paramref name="needAttention"/>, attention maps.</summary>
-    public NetworkOutput Run(Tensor input, Tensor? text, bool needAttention)
+    /// <summary>Full pass: logits, D_1..D_4 and, with <paramref name="needAttention"/>, attention maps.
+    /// <paramref name="textValid"/> [B, L] bool marks real text tokens; padded ones take no part in the attention.</summary>
+    public NetworkOutput Run(Tensor input, Tensor? text, bool needAttention, Tensor? textValid = null)
     {
         if (_fusions.Length > 0 && text is null)
             throw new ArgumentException("this teacher fuses text: it needs text embeddings [B, L, D] for every image");
@@ -79,7 +83,7 @@ public sealed class TeacherNet : nn.Module<Tensor, Tensor?, Tensor>
             var x = levels[s];
             if (_fusions.Length > 0)
             {
-                var (fused, weights) = _fusions[s].Fuse(x, text!, needAttention);
+                var (fused, weights) = _fusions[s].Fuse(x, text!, needAttention, textValid);
                 x = fused;
                 if (weights is not null) attention.Add(weights);
             }

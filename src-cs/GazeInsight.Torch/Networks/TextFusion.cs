@@ -57,8 +57,10 @@ public sealed class TextFusion : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>
     /// As <see cref="forward"/>; with <paramref name="needWeights"/> also returns the attention
     /// weights averaged over heads, [B, h*w, L] (each row sums to 1 over the text tokens).
+    /// <paramref name="textValid"/> [B, L] bool marks the real tokens: padded rows (false) take no
+    /// part in the attention (weight 0); null means every row is a real token.
     /// </summary>
-    public (Tensor Fused, Tensor? Attention) Fuse(Tensor input, Tensor text, bool needWeights)
+    public (Tensor Fused, Tensor? Attention) Fuse(Tensor input, Tensor text, bool needWeights, Tensor? textValid = null)
     {
         long batch = input.shape[0], channels = input.shape[1], h = input.shape[2], w = input.shape[3];
         if (h != _height || w != _width)
@@ -68,7 +70,7 @@ public sealed class TextFusion : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var query = input.flatten(2).permute(2, 0, 1) + pos_embedding.unsqueeze(1);   // [hw, B, C]
         var keys = text_proj.forward(text).transpose(0, 1);                             // [L, B, C]
-        var (attended, weights) = attn.Attend(query, keys, needWeights);
+        var (attended, weights) = attn.Attend(query, keys, needWeights, textValid);
         var fused = norm.forward(query + attended).permute(1, 2, 0).reshape(batch, channels, h, w);
         if (fusion_weight is not null) fused = fused * fusion_weight;
         var result = (input + fused).MoveToOuterDisposeScope();

@@ -12,6 +12,31 @@ public sealed class FgiMethodTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    // The batch's TextValid reaches every teacher pass (supervised, CWC, prediction): text padded
+    // with zero rows marked invalid gives the same step loss and the same predictions.
+    [Fact]
+    public void PaddedTextMarkedInvalidChangesNeitherTheStepNorThePrediction()
+    {
+        using var scope = NewDisposeScope();
+        var plain = TinyFgi.Batch();
+        var b = plain.Text!.shape[0];
+        var padded = plain with { Text = cat([plain.Text, zeros(b, 3, TinyFgi.TextDim)], 1) };
+        padded = padded with { TextValid = arange(TinyFgi.TextLength + 3).unsqueeze(0).lt(TinyFgi.TextLength).expand(b, -1) };
+        float Step(Batch batch)
+        {
+            using var method = TinyFgi.Create(TinyFgi.Options());
+            method.SetTraining(true);
+            return method.TrainStep(batch, iteration: 20).item<float>();
+        }
+        Assert.InRange(Math.Abs(Step(plain) - Step(padded)), 0, 1e-5);
+        using var method = TinyFgi.Create(TinyFgi.Options());
+        method.SetTraining(false);
+        using var noGrad = no_grad();
+        foreach (var output in new[] { MethodOutput.Teacher, MethodOutput.Average })
+            Assert.True(method.Predict(padded, output).allclose(method.Predict(plain, output), rtol: 0, atol: 1e-5));
+        Assert.False(method.Predict(padded with { TextValid = null }, MethodOutput.Teacher).allclose(method.Predict(plain, MethodOutput.Teacher), rtol: 0, atol: 1e-5));
+    }
+
     [Fact]
     public void WithoutAuxiliaryTermsTheLossIsTheTwoSupervisedBces()
     {

@@ -52,6 +52,26 @@ public class TeacherStudentTests
         Assert.Throws<ArgumentException>(() => teacher.forward(randn(2, 3, 32, 32), null));
     }
 
+    // Two samples of different text lengths padded with zero rows to a common L: each sample's
+    // logits equal its unpadded pass (eval mode, so batch norm does not couple the samples).
+    [Fact]
+    public void TeacherIgnoresPaddedTextTokens()
+    {
+        using var scope = NewDisposeScope();
+        using var teacher = new TeacherNet(3, TeacherTiny, inputSize: 32, textDim: 6, featureSize: 16, heads: 4);
+        teacher.train(false);
+        using var noGrad = no_grad();
+        var images = randn(2, 3, 32, 32);
+        var first = randn(1, 3, 6);
+        var second = randn(1, 5, 6);
+        var padded = cat([cat([first, zeros(1, 4, 6)], 1), cat([second, zeros(1, 2, 6)], 1)], 0);   // [2, 7, 6]
+        var valid = arange(7).unsqueeze(0).lt(tensor(new long[] { 3, 5 }).unsqueeze(1));
+        var masked = teacher.Forward(images, padded, valid);
+        Assert.True(masked[0..1].allclose(teacher.forward(images[0..1], first), rtol: 0, atol: 1e-5));
+        Assert.True(masked[1..2].allclose(teacher.forward(images[1..2], second), rtol: 0, atol: 1e-5));
+        Assert.False(teacher.forward(images, padded)[0..1].allclose(teacher.forward(images[0..1], first), rtol: 0, atol: 1e-5));
+    }
+
     [Fact]
     public void StudentAdaptsToTheTeachersWidths()
     {

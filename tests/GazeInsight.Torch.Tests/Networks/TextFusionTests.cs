@@ -99,4 +99,38 @@ public class TextFusionTests
         Assert.Contains("D=4", textError.Message);
         Assert.Throws<ArgumentException>(() => new TextFusion(channels: 12, height: 2, width: 2, textDim: 4, heads: 8));
     }
+
+    // Zero rows appended as padding and marked invalid must not change the fusion: without the mask
+    // they are keys projected to text_proj's bias and take softmax weight from the real tokens.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void PaddedTokensTakeNoPartInTheAttention(bool needWeights)
+    {
+        using var scope = NewDisposeScope();
+        using var fusion = new TextFusion(channels: 8, height: 2, width: 3, textDim: 5, heads: 2);
+        var x = randn(2, 8, 2, 3);
+        var text = randn(2, 4, 5);
+        var padded = cat([text, zeros(2, 3, 5)], 1);
+        var valid = cat([ones(2, 4, dtype: ScalarType.Bool), zeros(2, 3, dtype: ScalarType.Bool)], 1);
+        var (expected, expectedWeights) = fusion.Fuse(x, text, needWeights);
+        var (masked, maskedWeights) = fusion.Fuse(x, padded, needWeights, valid);
+        Assert.True(masked.allclose(expected, rtol: 0, atol: 1e-5));
+        if (needWeights)
+        {
+            Assert.True(maskedWeights![.., .., ..4].allclose(expectedWeights!, rtol: 0, atol: 1e-6));
+            Assert.Equal(0, maskedWeights[.., .., 4..].abs().max().item<float>());
+        }
+        var (unmasked, _) = fusion.Fuse(x, padded, needWeights);
+        Assert.False(unmasked.allclose(expected, rtol: 0, atol: 1e-5));
+    }
+
+    [Fact]
+    public void RejectsAMaskOfTheWrongShape()
+    {
+        using var scope = NewDisposeScope();
+        using var fusion = new TextFusion(channels: 8, height: 2, width: 2, textDim: 4, heads: 2);
+        var error = Assert.Throws<ArgumentException>(() => fusion.Fuse(randn(1, 8, 2, 2), randn(1, 3, 4), false, ones(1, 2, dtype: ScalarType.Bool)));
+        Assert.Contains("L=3", error.Message);
+    }
 }

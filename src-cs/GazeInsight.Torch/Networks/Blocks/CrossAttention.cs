@@ -38,7 +38,9 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor query, Tensor key) => Attend(query, key, needWeights: false).Output;
 
     /// <summary>As <see cref="forward"/>; with <paramref name="needWeights"/> also the head-averaged weights [B, N, L].</summary>
-    public (Tensor Output, Tensor? Weights) Attend(Tensor query, Tensor key, bool needWeights)
+    /// <param name="keyValid">[B, L] bool, true for a key that takes part (a real token), false for padding;
+    /// null when every key is real. Each row needs at least one real key.</param>
+    public (Tensor Output, Tensor? Weights) Attend(Tensor query, Tensor key, bool needWeights, Tensor? keyValid = null)
     {
         using var scope = NewDisposeScope();
         long n = query.shape[0], batch = query.shape[1], l = key.shape[0];
@@ -48,17 +50,29 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = Heads(nn.functional.linear(query, in_proj_weight[..c], in_proj_bias[..c]), n);
         var k = Heads(nn.functional.linear(key, in_proj_weight[c..(2 * c)], in_proj_bias[c..(2 * c)]), l);
         var v = Heads(nn.functional.linear(key, in_proj_weight[(2 * c)..], in_proj_bias[(2 * c)..]), l);
+        // key padding: an additive -inf bias on the padded keys' scores, [B*H, 1, L] (batch-major heads as Heads)
+        Tensor? bias = null;
+        if (keyValid is not null)
+        {
+            if (keyValid.dim() != 2 || keyValid.shape[0] != batch || keyValid.shape[1] != l)
+                throw new ArgumentException($"key mask must be [B={batch}, L={l}], got [{string.Join(", ", keyValid.shape)}]");
+            bias = zeros(batch, 1, 1, l, dtype: q.dtype, device: q.device)
+                .masked_fill(keyValid.logical_not().view(batch, 1, 1, l), double.NegativeInfinity)
+                .expand(batch, _heads, 1, l).reshape(batch * _heads, 1, l);
+        }
         Tensor attended;
         Tensor? weights = null;
         if (needWeights)
         {
-            var probabilities = q.matmul(k.transpose(1, 2)).div_(Math.Sqrt(headDim)).softmax(-1);   // [B*H, N, L]
+            var scores = q.matmul(k.transpose(1, 2)).div_(Math.Sqrt(headDim));
+            if (bias is not null) scores = scores + bias;
+            var probabilities = scores.softmax(-1);   // [B*H, N, L]
             attended = probabilities.matmul(v);
             weights = probabilities.view(batch, _heads, n, l).mean([1]);
         }
         else
         {
-            attended = nn.functional.scaled_dot_product_attention(q, k, v);
+            attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: bias);
         }
         var output = out_proj.forward(attended.transpose(0, 1).reshape(n, batch, c));
         return (output.MoveToOuterDisposeScope(), weights?.MoveToOuterDisposeScope());
