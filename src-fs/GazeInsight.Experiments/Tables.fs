@@ -1,5 +1,5 @@
 /// A table as data (rows, columns, numbers, best per column, p-values, caption), built from
-/// the spec and the stored results; rendering to Markdown / LaTeX / CSV is in Render.
+/// the spec and the loaded results; rendering to Markdown / LaTeX / CSV is in Render.
 module GazeInsight.Experiments.Tables
 
 open System
@@ -51,9 +51,24 @@ let private testName (s: Significance) =
 
     $"p: {test} {over}, against \"{s.Baseline}\""
 
-/// Builds a table: `results` gives a cell's stored result, None where it has not finished.
-let build (spec: ExperimentSpec) (t: TableSpec) (results: Cell -> CellResult option) : Table =
+/// Every finished cell's result, by cell id; a cell that has not finished is absent.
+type Results = Map<string, CellResult>
+
+/// Loads the results of an experiment's cells, calling `read` once per distinct cell id
+/// (the edge passes a reader of the store; everything after this is pure over the map).
+let load (spec: ExperimentSpec) (read: Cell -> CellResult option) : Results =
+    spec.Cells
+    |> List.distinctBy _.Id
+    |> List.choose (fun c -> read c |> Option.map (fun r -> c.Id, r))
+    |> Map.ofList
+
+/// A cell's result from loaded results (None where it has not finished).
+let lookup (results: Results) (c: Cell) = Map.tryFind c.Id results
+
+/// Builds a table from loaded results (pure: no I/O).
+let build (spec: ExperimentSpec) (t: TableSpec) (loaded: Results) : Table =
     let checkpoint = t.Checkpoint
+    let results = lookup loaded
 
     let variants =
         match t.Rows with

@@ -54,20 +54,17 @@ test = "t"
 over = "seeds"
 """
 
-/// Fake-engine results for every cell except: "never ran" (none) and "gaze_0.3" seed 2.
-let private results (spec: ExperimentSpec) =
+/// Fake-engine results (in memory) for every cell except: "never ran" (none) and "gaze_0.3" seed 2.
+let private results (spec: ExperimentSpec) : Tables.Results =
     let runtime = { ExperimentDir = "/virtual"; Device = "cpu"; CacheDir = "/tmp" }
     let noProgress = { new System.IProgress<Progress> with member _.Report _ = () }
 
-    let computed =
-        spec.Cells
-        |> List.filter (fun c -> c.Variant <> "never ran" && not (c.Variant = "gaze_0.3" && c.Seed = 2))
-        |> List.map (fun c ->
-            use dir = new TempDir()
-            c.Id, FakeEngine.engine FakeEngine.defaults c.Config runtime dir.Path noProgress CancellationToken.None)
-        |> Map.ofList
-
-    fun (c: Cell) -> Map.tryFind c.Id computed
+    spec.Cells
+    |> List.filter (fun c -> c.Variant <> "never ran" && not (c.Variant = "gaze_0.3" && c.Seed = 2))
+    |> List.map (fun c ->
+        use dir = new TempDir()
+        c.Id, FakeEngine.engine FakeEngine.defaults c.Config runtime dir.Path noProgress CancellationToken.None)
+    |> Map.ofList
 
 [<Tests>]
 let tests =
@@ -103,10 +100,10 @@ let tests =
               use tmp = new TempDir()
               let spec = loadOk specText
               let png = System.IO.Path.Combine(tmp.Path, "main-dice.png")
-              Expect.isTrue (GazeInsight.Runner.Plots.dice spec spec.Tables.Head (results spec) png) "dice plot"
+              Expect.isTrue (GazeInsight.Runner.Plots.dice spec spec.Tables.Head (Tables.lookup (results spec)) png) "dice plot"
               let bytes = System.IO.File.ReadAllBytes png
               Expect.equal bytes[0..3] [| 0x89uy; 0x50uy; 0x4Euy; 0x47uy |] "PNG signature"
-              Expect.isTrue (GazeInsight.Runner.Plots.curves spec (results spec) (System.IO.Path.Combine(tmp.Path, "c.png"))) "curves"
+              Expect.isTrue (GazeInsight.Runner.Plots.curves spec (Tables.lookup (results spec)) (System.IO.Path.Combine(tmp.Path, "c.png"))) "curves"
               Expect.isFalse (GazeInsight.Runner.Plots.dice spec spec.Tables.Head (fun _ -> None) (System.IO.Path.Combine(tmp.Path, "none.png"))) "no results"
               Expect.equal (System.IO.Directory.GetFiles tmp.Path).Length 2 "no stray files"
           }
@@ -114,7 +111,8 @@ let tests =
           test "a row with one seed of three reads n = 1, no spread (not ± 0.00)" {
               let spec = loadOk specText
               let all = results spec
-              let oneSeed (c: Cell) = if c.Variant = "gaze_0.3" && c.Seed <> 0 then None else all c
+              let dropped = spec.Cells |> List.filter (fun c -> c.Variant = "gaze_0.3" && c.Seed <> 0) |> List.map _.Id
+              let oneSeed = dropped |> List.fold (fun m id -> Map.remove id m) all
               let md = Render.markdown (Tables.build spec spec.Tables.Head oneSeed)
               let row = md.Split('\n') |> Array.find (fun l -> l.StartsWith "| gaze_0.3 ")
               Expect.stringContains row "(n = 1 of 3, no spread)" "says why there is no spread"
@@ -123,14 +121,60 @@ let tests =
 
           test "curves carry every seed's validation Dice and the training loss; boxes every case" {
               let spec = loadOk specText
-              let series = GazeInsight.Runner.Plots.curveSeries spec (results spec)
+              let series = GazeInsight.Runner.Plots.curveSeries spec (Tables.lookup (results spec))
               let full = series |> List.find (fun s -> s.Row = "full")
               Expect.equal (full.ValidationBySeed |> List.map fst) [ 0; 1; 2 ] "one validation curve per seed (the spread)"
               Expect.equal full.Loss.Length 4 "the training loss at every evaluation (200 / 50)"
               let partial = series |> List.find (fun s -> s.Row = "gaze_0.3")
               Expect.equal partial.ValidationBySeed.Length 2 "only the seeds with results"
-              let boxes = GazeInsight.Runner.Plots.diceByRow spec spec.Tables.Head (results spec)
+              let boxes = GazeInsight.Runner.Plots.diceByRow spec spec.Tables.Head (Tables.lookup (results spec))
               Expect.equal (boxes |> List.map (fun (_, v) -> v.Length)) [ 12; 12; 12; 0 ] "a point per test case; none for a row that never ran"
+          }
+
+          test "the edge reads each cell's stored result once, however many tables, metrics and baselines" {
+              use tmp = new TempDir()
+              let spec = loadOk specText
+              let all = results spec
+              let calls = System.Collections.Generic.Dictionary<string, int>()
+
+              let counting (c: Cell) =
+                  calls[c.Id] <- (match calls.TryGetValue c.Id with
+                                  | true, n -> n + 1
+                                  | _ -> 1)
+
+                  Tables.lookup all c
+
+              GazeInsight.Runner.Commands.Table.writeTablesWith counting spec tmp.Path |> ignore
+              let distinct = spec.Cells |> List.map _.Id |> List.distinct
+              Expect.equal (calls.Keys |> Seq.sort |> List.ofSeq) (List.sort distinct) "every cell is read"
+              Expect.all calls.Values (fun n -> n = 1) $"each cell is read once: {calls |> Seq.map (fun kv -> kv.Value) |> Seq.max} calls for one"
+          }
+
+          test "tables written from the store equal those built from loaded values (golden data)" {
+              use tmp = new TempDir()
+              let spec = loadOk specText
+              let all = results spec
+
+              for c in spec.Cells do
+                  match Tables.lookup all c with
+                  | Some r ->
+                      let dir = Store.cellDir tmp.Path spec.Name c.Id
+                      System.IO.Directory.CreateDirectory dir |> ignore
+                      Store.writeResult dir c r
+                  | None -> ()
+
+              GazeInsight.Runner.Commands.Table.writeTables spec tmp.Path |> ignore
+              let dir = Store.experimentDir tmp.Path spec.Name
+
+              for t in spec.Tables do
+                  let table = Tables.build spec t all
+                  let file ext = System.IO.File.ReadAllText(System.IO.Path.Combine(dir, t.Name + ext))
+                  Expect.equal (file ".md") (Render.markdown table) $"{t.Name}.md"
+                  Expect.equal (file ".tex") (Render.latex spec.Name table) $"{t.Name}.tex"
+                  Expect.equal (file ".csv") (Render.csv table) $"{t.Name}.csv"
+                  golden $"{t.Name}.md" (file ".md")
+                  golden $"{t.Name}.tex" (file ".tex")
+                  golden $"{t.Name}.csv" (file ".csv")
           }
 
           test "LaTeX escapes labels" {

@@ -19,15 +19,13 @@ type Args =
             | Set _ -> "override a key, as for sweep (the cells must match those that ran)."
             | Results _ -> "results folder (default: results)."
 
-/// Writes results/<experiment>/table.md (every table) and <name>.md/.tex/.csv per table;
-/// returns the Markdown of all tables and the folder.
-let writeTables (spec: ExperimentSpec) (resultsRoot: string) =
+/// As writeTables, with the reader of a cell's stored result given: it is called once per
+/// cell, up front; tables and plots are then built from the loaded values.
+let writeTablesWith (read: Cell -> CellResult option) (spec: ExperimentSpec) (resultsRoot: string) =
     let dir = Store.experimentDir resultsRoot spec.Name
-
-    let results (c: Cell) =
-        Store.readResult (Store.cellDir resultsRoot spec.Name c.Id)
-
-    let tables = spec.Tables |> List.map (fun t -> Tables.build spec t results)
+    let loaded = Tables.load spec read
+    let results = Tables.lookup loaded
+    let tables = spec.Tables |> List.map (fun t -> Tables.build spec t loaded)
     let all = StringBuilder()
     all.Append($"# {spec.Name}\n\n") |> ignore
 
@@ -54,6 +52,11 @@ let writeTables (spec: ExperimentSpec) (resultsRoot: string) =
     let text = all.ToString()
     Store.writeAtomic (Path.Combine(dir, "table.md")) text
     text, dir
+
+/// Writes results/<experiment>/table.md (every table) and <name>.md/.tex/.csv per table,
+/// from the stored results (each read once); returns the Markdown of all tables and the folder.
+let writeTables (spec: ExperimentSpec) (resultsRoot: string) =
+    writeTablesWith (fun c -> Store.readResult (Store.cellDir resultsRoot spec.Name c.Id)) spec resultsRoot
 
 let run (args: ParseResults<Args>) : int =
     match SpecLoading.load (args.GetResult File) (args.GetResults Set) false with
