@@ -16,7 +16,7 @@ namespace GazeInsight.Torch.Methods;
 /// and "average" (mean of the two networks' logits); the student is the headline output (the
 /// spec's default evaluation.select_output). The teacher reads text unless text fusion is ablated.
 /// </summary>
-public sealed class FgiMethod : ISegmentationMethod
+public sealed class FgiMethod : ISegmentationMethod, ILossTerms
 {
     private const ulong DarmSalt = 0xda53, CutMixSalt = 0xc07;
 
@@ -28,6 +28,10 @@ public sealed class FgiMethod : ISegmentationMethod
     private readonly OptimizerHelper _studentOptimizer;
     private readonly Generator _generator;
     private readonly long _seed;
+    private readonly string[] _termNames;
+    private readonly Tensor _termSums;   // [terms] on the device, summed over steps since the last TakeLossTerms
+    private double _rampSum;
+    private int _termSteps;
 
     /// <param name="shape">The student's widths (Features), both networks' FeatureSize, the input size (sizes the
     /// teacher's positional embeddings), channels and the text size D (required exactly when the teacher fuses text).</param>
@@ -45,6 +49,41 @@ public sealed class FgiMethod : ISegmentationMethod
         _teacherOptimizer = OptimizerFactory.Create(_teacher.parameters(), optimizer);
         _studentOptimizer = OptimizerFactory.Create(_student.parameters(), optimizer);
         _generator = new Generator((ulong)seed, device);
+        _termNames = TermNames(options).ToArray();
+        _termSums = zeros(_termNames.Length - 1, device: device).DetachFromDisposeScope();
+    }
+
+    /// <summary>
+    /// loss_teacher (L_T), loss_student (L_S), afc (unweighted), cwc_student_from_teacher (CWC_S&lt;-T),
+    /// cwc_teacher_from_student (CWC_T&lt;-S), foreground_teacher / foreground_student (fraction of the
+    /// batch's pixels with z1 &gt; 0: the teacher on the clean images, the student on its DARM-masked
+    /// input) and ramp (w(t)); the auxiliary terms only when they are on.
+    /// </summary>
+    private static IEnumerable<string> TermNames(Fgi o)
+    {
+        yield return "loss_teacher";
+        yield return "loss_student";
+        if (o.AfcWeight > 0) yield return "afc";
+        if (o.Cwc != CwcVariant.Off) yield return "cwc_student_from_teacher";
+        if (o.Cwc == CwcVariant.Bidirectional) yield return "cwc_teacher_from_student";
+        yield return "foreground_teacher";
+        yield return "foreground_student";
+        yield return "ramp";
+    }
+
+    public IReadOnlyList<string> LossTermNames => _termNames;
+
+    public IReadOnlyList<KeyValuePair<string, double>> TakeLossTerms()
+    {
+        if (_termSteps == 0) return [];
+        var sums = _termSums.cpu().data<float>().ToArray();
+        var terms = new List<KeyValuePair<string, double>>(_termNames.Length);
+        for (var i = 0; i < sums.Length; i++) terms.Add(new(_termNames[i], sums[i] / (double)_termSteps));
+        terms.Add(new("ramp", _rampSum / _termSteps));
+        _termSums.zero_();
+        _rampSum = 0;
+        _termSteps = 0;
+        return terms;
     }
 
     public static IReadOnlyList<MethodOutput> Produces { get; } = [MethodOutput.Teacher, MethodOutput.Student, MethodOutput.Average];
@@ -85,50 +124,68 @@ public sealed class FgiMethod : ISegmentationMethod
         }
         var student = _student.Run(studentImages, withFeatures: _options.AfcWeight > 0);
 
-        var loss = SupervisedLosses(teacher.Logits, student.Logits, highConfidence, broad, darmMask);
+        var (teacherLoss, studentLoss) = SupervisedLosses(teacher.Logits, student.Logits, highConfidence, broad, darmMask);
+        var loss = teacherLoss + studentLoss;
+        var terms = new List<Tensor> { teacherLoss, studentLoss };
         var ramp = RampUp.Weight(iteration, _options.RampUp);
         if (_options.AfcWeight > 0)
-            loss = loss + ramp * _options.AfcWeight * FeatureAlignment.Loss(student.Features, teacher.Features);
+        {
+            var afc = FeatureAlignment.Loss(student.Features, teacher.Features);
+            loss = loss + ramp * _options.AfcWeight * afc;
+            terms.Add(afc);
+        }
         if (_options.Cwc != CwcVariant.Off)
-            loss = loss + ramp * _options.CwcWeight * Consistency(images, text, textValid, teacher.Logits, student.Logits, iteration);
+        {
+            var (studentFromTeacher, teacherFromStudent) = Consistency(images, text, textValid, teacher.Logits, student.Logits, iteration);
+            loss = loss + ramp * _options.CwcWeight * (teacherFromStudent is null ? studentFromTeacher : studentFromTeacher + teacherFromStudent);
+            terms.Add(studentFromTeacher);
+            if (teacherFromStudent is not null) terms.Add(teacherFromStudent);
+        }
 
         loss.backward();
         _teacherOptimizer.step();
         _studentOptimizer.step();
+        using (no_grad())
+        {
+            terms.Add(ForegroundFraction(teacher.Logits));
+            terms.Add(ForegroundFraction(student.Logits));
+            _termSums.add_(stack(terms.Select(t => t.detach().to_type(ScalarType.Float32)).ToArray()));
+        }
+        _rampSum += ramp;
+        _termSteps++;
         return loss.detach().MoveToOuterDisposeScope();
     }
 
-    private Tensor SupervisedLosses(Tensor teacherLogits, Tensor studentLogits, Tensor highConfidence, Tensor broad, Tensor? darmMask)
+    private static Tensor ForegroundFraction(Tensor logits) => logits[.., 1].gt(0).to_type(ScalarType.Float32).mean();
+
+    private (Tensor Teacher, Tensor Student) SupervisedLosses(Tensor teacherLogits, Tensor studentLogits, Tensor highConfidence, Tensor broad, Tensor? darmMask)
     {
         // DARM hides the masked squares from the student and labels them background
         if (_options.SupervisedLoss == SupervisedLoss.Bce)
         {
             var studentTarget = darmMask is null ? broad : broad.masked_fill(darmMask, 0);
-            return SegmentationLoss.Bce(teacherLogits, highConfidence) + SegmentationLoss.Bce(studentLogits, studentTarget);
+            return (SegmentationLoss.Bce(teacherLogits, highConfidence), SegmentationLoss.Bce(studentLogits, studentTarget));
         }
         var background = 1 - broad;
         var teacherLoss = SegmentationLoss.PartialCrossEntropy(teacherLogits, highConfidence, background);
         var studentForeground = darmMask is null ? highConfidence : highConfidence.masked_fill(darmMask, 0);
         var studentBackground = darmMask is null ? background : background.masked_fill(darmMask, 1);
-        return teacherLoss + SegmentationLoss.PartialCrossEntropy(studentLogits, studentForeground, studentBackground);
+        return (teacherLoss, SegmentationLoss.PartialCrossEntropy(studentLogits, studentForeground, studentBackground));
     }
 
     // Both networks see one CutMix of the clean batch plus uniform noise and learn from the other
     // network's detached logits mixed with the same boxes (the teacher keeps each base image's text).
-    private Tensor Consistency(Tensor images, Tensor? text, Tensor? textValid, Tensor teacherLogits, Tensor studentLogits, int iteration)
+    private (Tensor StudentFromTeacher, Tensor? TeacherFromStudent) Consistency(Tensor images, Tensor? text, Tensor? textValid, Tensor teacherLogits, Tensor studentLogits, int iteration)
     {
         _generator.manual_seed((long)StepSeed.For(_seed, iteration, CutMixSalt));
         using var cut = CutMix.Sample(images.shape[0], images.shape[2], images.shape[3], _generator);
         var noise = (rand(images.shape, generator: _generator, dtype: images.dtype, device: images.device) * 2 - 1) * _options.CutMixNoise;
         var mixed = CutMix.Apply(images, cut) + noise;
         var studentMixed = _student.forward(mixed);
-        var loss = ConfidenceWeightedConsistency.Loss(studentMixed, CutMix.Apply(teacherLogits.detach(), cut), _options.TauPositive, _options.TauNegative);
-        if (_options.Cwc == CwcVariant.Bidirectional)
-        {
-            var teacherMixed = _teacher.Forward(mixed, text, textValid);
-            loss = loss + ConfidenceWeightedConsistency.Loss(teacherMixed, CutMix.Apply(studentLogits.detach(), cut), _options.TauPositive, _options.TauNegative);
-        }
-        return loss;
+        var studentFromTeacher = ConfidenceWeightedConsistency.Loss(studentMixed, CutMix.Apply(teacherLogits.detach(), cut), _options.TauPositive, _options.TauNegative);
+        if (_options.Cwc != CwcVariant.Bidirectional) return (studentFromTeacher, null);
+        var teacherMixed = _teacher.Forward(mixed, text, textValid);
+        return (studentFromTeacher, ConfidenceWeightedConsistency.Loss(teacherMixed, CutMix.Apply(studentLogits.detach(), cut), _options.TauPositive, _options.TauNegative));
     }
 
     // The paper's DARM compares predictions on the unmasked image: an extra student pass in eval
@@ -219,6 +276,7 @@ public sealed class FgiMethod : ISegmentationMethod
 
     public void Dispose()
     {
+        _termSums.Dispose();
         _teacherOptimizer.Dispose();
         _studentOptimizer.Dispose();
         _teacher.Dispose();

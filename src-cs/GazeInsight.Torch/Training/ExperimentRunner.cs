@@ -51,6 +51,7 @@ public static class ExperimentRunner
         var curve = state.Curve.ToList();
         // SummaryWriter is not IDisposable in TorchSharp 0.107: it writes each event as it comes
         var events = torch.utils.tensorboard.SummaryWriter(Path.Combine(request.OutputDir, "tensorboard"));
+        var lossLog = new LossLog(Path.Combine(request.OutputDir, LossLog.FileName), (method as ILossTerms)?.LossTermNames ?? []);
 
         var clock = Stopwatch.StartNew();
         var startIteration = state.NextIteration;
@@ -79,6 +80,10 @@ public static class ExperimentRunner
                     lastLoss = lossSum.item<float>() / lossCount;
                     lossSum.zero_();
                     lossCount = 0;
+                    // the parts are logged before the divergence check, so a collapse shows which one went
+                    var terms = (method as ILossTerms)?.TakeLossTerms() ?? [];
+                    foreach (var (name, value) in terms) events.add_scalar($"train/{name}", (float)value, done);
+                    lossLog.Append(done, lastLoss, learningRate, terms);
                     if (!double.IsFinite(lastLoss))
                         throw new TrainingDivergedException(
                             $"loss became {lastLoss} before iteration {done}; the last good checkpoint is kept in {checkpoints.LastFolder}");

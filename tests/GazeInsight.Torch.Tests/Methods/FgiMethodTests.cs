@@ -37,6 +37,36 @@ public sealed class FgiMethodTests : IDisposable
         Assert.False(method.Predict(padded with { TextValid = null }, MethodOutput.Teacher).allclose(method.Predict(plain, MethodOutput.Teacher), rtol: 0, atol: 1e-5));
     }
 
+    // The reported parts rebuild the step's loss: L_T + L_S + w(t) (afc AFC + cwc (CWC_S<-T + CWC_T<-S)).
+    [Fact]
+    public void LossTermsRebuildTheStepLossAndStartOverWhenTaken()
+    {
+        using var scope = NewDisposeScope();
+        var options = TinyFgi.Options();
+        using var method = TinyFgi.Create(options);
+        method.SetTraining(true);
+        Assert.Equal(["loss_teacher", "loss_student", "afc", "cwc_student_from_teacher", "cwc_teacher_from_student",
+            "foreground_teacher", "foreground_student", "ramp"], method.LossTermNames);
+        Assert.Empty(method.TakeLossTerms());
+        var loss = method.TrainStep(TinyFgi.Batch(), iteration: 3).item<float>();
+        var t = method.TakeLossTerms().ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(method.LossTermNames, t.Keys);
+        Assert.Equal(RampUp.Weight(3, options.RampUp), t["ramp"], 1e-9);
+        Assert.True(t["ramp"] is > 0 and < 1);
+        var rebuilt = t["loss_teacher"] + t["loss_student"]
+                      + t["ramp"] * (options.AfcWeight * t["afc"] + options.CwcWeight * (t["cwc_student_from_teacher"] + t["cwc_teacher_from_student"]));
+        Assert.InRange(Math.Abs(rebuilt - loss), 0, 1e-4);
+        Assert.All(new[] { "foreground_teacher", "foreground_student" }, k => Assert.InRange(t[k], 0, 1));
+        Assert.Empty(method.TakeLossTerms());
+
+        // two steps: means; off terms are not reported
+        using var bare = TinyFgi.Create(options with { AfcWeight = 0, Cwc = CwcVariant.Off });
+        Assert.Equal(["loss_teacher", "loss_student", "foreground_teacher", "foreground_student", "ramp"], bare.LossTermNames);
+        var losses = Enumerable.Range(0, 2).Select(it => bare.TrainStep(TinyFgi.Batch(seed: it), it).item<float>()).ToArray();
+        var two = bare.TakeLossTerms().ToDictionary(p => p.Key, p => p.Value);
+        Assert.InRange(Math.Abs(two["loss_teacher"] + two["loss_student"] - losses.Average()), 0, 1e-4);
+    }
+
     [Fact]
     public void WithoutAuxiliaryTermsTheLossIsTheTwoSupervisedBces()
     {

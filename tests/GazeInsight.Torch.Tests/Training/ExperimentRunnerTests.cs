@@ -83,6 +83,23 @@ public sealed class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void FgiLogsEveryLossTermToTheCellLogAndTensorBoard()
+    {
+        TinyDataset.Write(Path.Combine(_root, "data"));
+        ExperimentRunner.Run(Request("terms", Methods.TinyFgi.Options(text: false), iterations: 12) with { FeatureSize = 8 }, null, CancellationToken.None);
+
+        string[] names = ["loss_teacher", "loss_student", "afc", "cwc_student_from_teacher", "cwc_teacher_from_student",
+            "foreground_teacher", "foreground_student", "ramp"];
+        var lines = File.ReadAllLines(Path.Combine(_root, "terms", LossLog.FileName));
+        Assert.Equal(["iteration", "loss", "learning_rate", .. names], lines[0].Split('\t'));
+        Assert.Equal(["4", "8", "10", "12"], lines.Skip(1).Select(l => l.Split('\t')[0]));
+        Assert.All(lines.Skip(1), l => Assert.All(l.Split('\t'), v => Assert.True(double.IsFinite(double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)), l)));
+        var events = string.Concat(Directory.GetFiles(Path.Combine(_root, "terms", "tensorboard"), "*", SearchOption.AllDirectories)
+            .Select(f => System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(f))));
+        Assert.All(names, n => Assert.Contains($"train/{n}", events));
+    }
+
+    [Fact]
     public void ASelectionOutputTheMethodLacksIsRefused()
     {
         TinyDataset.Write(Path.Combine(_root, "data"));
