@@ -20,8 +20,13 @@ type RunOutcome =
         r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries ||| StringSplitOptions.TrimEntries)
 
 /// Starts `runner args` in `workDir` without waiting (for tests that signal or kill it).
+/// The runner gets SIGINT's default handling (coreutils' `env --default-signal`): a test run
+/// started in the background of a script inherits SIGINT ignored, and .NET keeps an ignored
+/// SIGINT ignored, so a Ctrl-C test would otherwise see its signal vanish.
 let start (workDir: string) (args: string list) =
-    let psi = ProcessStartInfo("dotnet")
+    let psi = ProcessStartInfo("env")
+    psi.ArgumentList.Add "--default-signal=INT"
+    psi.ArgumentList.Add "dotnet"
     psi.ArgumentList.Add runnerDll
 
     for a in args do
