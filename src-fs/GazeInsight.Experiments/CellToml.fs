@@ -18,6 +18,7 @@ let sections = [ "data"; "model"; "method"; "optimizer"; "train"; "evaluation" ]
 let private fusionWeights = [ "fixed", FixedFusion; "learnable", LearnableFusion ]
 let private supervisedLosses = [ "bce", BceLoss; "partial_ce", PartialCeLoss ]
 let private cwcVariants = [ "bidirectional", CwcBidirectional; "teacher_to_student", CwcTeacherToStudent; "off", CwcOff ]
+let private cwcProbabilities = [ "sigmoid", SigmoidProbability; "softmax2", Softmax2Probability ]
 let private darmRegions = [ "gaze", Some GazeDisagreement; "prediction", Some PredictionDisagreement; "off", None ]
 let private optimizerKinds = [ "sgd", Sgd; "adam", Adam ]
 let private selectionMetrics = [ SelectionMetric.Dice; SelectionMetric.IoU ] |> List.map (fun m -> m.Name, m)
@@ -25,7 +26,7 @@ let private outputNames = Output.All |> List.map (fun o -> o.Name, o)
 
 let private fgiKeys =
     [ "high_threshold"; "low_threshold"; "teacher_features"; "text"; "attention_heads"; "fusion_weight"
-      "supervised_loss"; "afc_weight"; "cwc"; "cwc_weight"; "tau_pos"; "tau_neg"; "cutmix_noise"; "darm"
+      "supervised_loss"; "afc_weight"; "cwc"; "cwc_probability"; "cwc_weight"; "tau_pos"; "tau_neg"; "cutmix_noise"; "darm"
       "darm_ratio"; "darm_min_patch"; "darm_max_patch"; "darm_fill"; "ramp_up" ]
 
 /// FGI defaults follow the released code (method.md §5–§7). Cross-field rules are checked here,
@@ -96,6 +97,7 @@ let private readFgi (s: Scope) (path: string) (n: Node) : MethodSpec option =
               SupervisedLoss = opt s path n "supervised_loss" (choiceOf supervisedLosses) BceLoss
               AfcWeight = opt s path n "afc_weight" (floatIn 0.0 100.0 false) 0.05
               Cwc = opt s path n "cwc" (choiceOf cwcVariants) CwcBidirectional
+              CwcProbability = opt s path n "cwc_probability" (choiceOf cwcProbabilities) SigmoidProbability
               CwcWeight = opt s path n "cwc_weight" (floatIn 0.0 100.0 false) 1.0
               TauPositive = tauPos
               TauNegative = tauNeg
@@ -361,7 +363,8 @@ let read (s: Scope) (resolve: PathResolver) (checkFiles: bool) (root: Node) : Ce
               Seed = seed }
     | _ -> None
 
-/// The fully resolved config as a tree: every default written out, so that the text (and the
+/// The fully resolved config as a tree: every default written out (`canonical` leaves out only
+/// the `addedLater` keys at their defaults), so that the text (and the
 /// id) does not depend on whether a value was spelt out or left to its default. Data paths are
 /// written relative to `baseDir` so that ids do not change when the checkout moves.
 let toNode (baseDir: string) (c: CellConfig) : Node =
@@ -418,6 +421,7 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
               yield "supervised_loss", s (nameOf supervisedLosses m.SupervisedLoss)
               yield "afc_weight", f m.AfcWeight
               yield "cwc", s (nameOf cwcVariants m.Cwc)
+              yield "cwc_probability", s (nameOf cwcProbabilities m.CwcProbability)
               yield "cwc_weight", f m.CwcWeight
               yield "tau_pos", f m.TauPositive
               yield "tau_neg", f m.TauNegative
@@ -455,5 +459,27 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
           "evaluation", t [ "select_by", s (nameOf selectionMetrics c.Evaluation.SelectBy); "select_output", s c.Evaluation.SelectOutput.Name ]
           "seed", i c.Seed ]
 
+/// Keys added after cells had been run and identified without them, each with its default as
+/// the canonical text writes it. At its default such a key is left out of the canonical text, so
+/// that every cell id computed before the key existed stays the same (its results stay found);
+/// any other value is written and makes a new id. Reading fills the default back in.
+let addedLater = [ "method.cwc_probability", "\"sigmoid\"" ]
+
+let rec private withoutLaterDefaults (prefix: string) (n: Node) : Node =
+    match n.Value with
+    | Tab items ->
+        let keep =
+            [ for k, v in items do
+                  let path = if prefix = "" then k else prefix + "." + k
+
+                  if not (List.contains (path, formatInline v.Value) addedLater) then
+                      yield k, withoutLaterDefaults path v ]
+
+        { n with Value = Tab keep }
+    | _ -> n
+
+/// The tree a cell's identity is: `toNode` without the `addedLater` keys at their defaults.
+let identityNode (baseDir: string) (c: CellConfig) : Node = withoutLaterDefaults "" (toNode baseDir c)
+
 /// Canonical text of a resolved config: the basis of the cell id.
-let canonical (baseDir: string) (c: CellConfig) = writeCanonical (toNode baseDir c)
+let canonical (baseDir: string) (c: CellConfig) = writeCanonical (identityNode baseDir c)

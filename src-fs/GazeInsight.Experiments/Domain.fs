@@ -49,6 +49,13 @@ type CwcSpec =
     /// Only the student learns from the teacher (paper).
     | CwcTeacherToStudent
 
+/// How CWC reads a network's two-channel logits as probabilities.
+type CwcProbabilitySpec =
+    /// As the supervised BCE does: sigmoid of channel 1 (the softmax of [0, z1]).
+    | SigmoidProbability
+    /// The released code's softmax over both channels (z0, z1); z0 is not supervised.
+    | Softmax2Probability
+
 /// Where DARM finds disagreement (method.md §6).
 type DarmRegionSpec =
     /// Where the two gaze masks differ (released code).
@@ -91,6 +98,7 @@ type FgiSpec =
       /// Effective AFC weight (0 = "without AFC").
       AfcWeight: float
       Cwc: CwcSpec
+      CwcProbability: CwcProbabilitySpec
       CwcWeight: float
       TauPositive: float
       TauNegative: float

@@ -86,6 +86,10 @@ let methodOptions (m: MethodSpec) : MethodOptions =
                  | CwcOff -> CwcVariant.Off
                  | CwcBidirectional -> CwcVariant.Bidirectional
                  | CwcTeacherToStudent -> CwcVariant.TeacherToStudent),
+            CwcProbability =
+                (match f.CwcProbability with
+                 | SigmoidProbability -> GazeInsight.Torch.Losses.CwcProbability.Sigmoid
+                 | Softmax2Probability -> GazeInsight.Torch.Losses.CwcProbability.Softmax2),
             CwcWeight = f.CwcWeight,
             TauPositive = f.TauPositive,
             TauNegative = f.TauNegative,

@@ -104,6 +104,7 @@ let private genFgi =
         let! loss = Gen.elements [ BceLoss; PartialCeLoss ]
         let! afc = floatIn 0.0 1.0
         let! cwc = Gen.elements [ CwcOff; CwcBidirectional; CwcTeacherToStudent ]
+        let! cwcProbability = Gen.elements [ SigmoidProbability; Softmax2Probability ]
         let! cwcWeight = floatIn 0.0 5.0
         let! tauPos = floatIn 0.0 1.0
         let! tauNeg = floatIn 0.0 tauPos
@@ -126,6 +127,7 @@ let private genFgi =
                   SupervisedLoss = loss
                   AfcWeight = afc
                   Cwc = cwc
+                  CwcProbability = cwcProbability
                   CwcWeight = cwcWeight
                   TauPositive = tauPos
                   TauNegative = tauNeg
@@ -241,6 +243,11 @@ let private methodSpecOf (m: MethodOptions) =
                  | CwcVariant.Off -> CwcOff
                  | CwcVariant.TeacherToStudent -> CwcTeacherToStudent
                  | _ -> CwcBidirectional)
+              CwcProbability =
+                (if f.CwcProbability = GazeInsight.Torch.Losses.CwcProbability.Softmax2 then
+                     Softmax2Probability
+                 else
+                     SigmoidProbability)
               CwcWeight = f.CwcWeight
               TauPositive = f.TauPositive
               TauNegative = f.TauNegative

@@ -89,6 +89,21 @@ let tests =
                   Expect.stringContains c.Canonical $"select_output = \"{c.Config.Evaluation.SelectOutput.Name}\"" "written out in the canonical text (the id)"
           }
 
+          test "a key added later leaves the cell id unchanged at its default and changes it otherwise" {
+              let fgi (extra: string) =
+                  (loadOk (minimal.Replace("kind = \"full\"", "kind = \"fgi\"" + extra))).Cells.Head
+
+              let before = fgi ""
+              // the id this spec had before method.cwc_probability existed (main at 8aafd50)
+              Expect.equal before.Id "a4d841244caa" "the id of an FGI cell is the one it had without the key"
+              Expect.isFalse (before.Canonical.Contains "cwc_probability") "the default is not written"
+              Expect.equal before.Config.Method (fgi "\ncwc_probability = \"sigmoid\"").Config.Method "the default is read back"
+              Expect.equal (fgi "\ncwc_probability = \"sigmoid\"").Id before.Id "spelling out the default keeps the id"
+              let softmax = fgi "\ncwc_probability = \"softmax2\""
+              Expect.notEqual softmax.Id before.Id "another value is another cell"
+              Expect.stringContains softmax.Canonical "cwc_probability = \"softmax2\"" "and is written"
+          }
+
           test "every error of a file is reported at once, sorted by position" {
               let errors =
                   loadErrors (minimal + "\n[train]\niterations = 0\nbatch_size = -1\nflips = \"yes\"\n")

@@ -182,10 +182,10 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
         var noise = (rand(images.shape, generator: _generator, dtype: images.dtype, device: images.device) * 2 - 1) * _options.CutMixNoise;
         var mixed = CutMix.Apply(images, cut) + noise;
         var studentMixed = _student.forward(mixed);
-        var studentFromTeacher = ConfidenceWeightedConsistency.Loss(studentMixed, CutMix.Apply(teacherLogits.detach(), cut), _options.TauPositive, _options.TauNegative);
+        var studentFromTeacher = ConfidenceWeightedConsistency.Loss(studentMixed, CutMix.Apply(teacherLogits.detach(), cut), _options.TauPositive, _options.TauNegative, _options.CwcProbability);
         if (_options.Cwc != CwcVariant.Bidirectional) return (studentFromTeacher, null);
         var teacherMixed = _teacher.Forward(mixed, text, textValid);
-        return (studentFromTeacher, ConfidenceWeightedConsistency.Loss(teacherMixed, CutMix.Apply(studentLogits.detach(), cut), _options.TauPositive, _options.TauNegative));
+        return (studentFromTeacher, ConfidenceWeightedConsistency.Loss(teacherMixed, CutMix.Apply(studentLogits.detach(), cut), _options.TauPositive, _options.TauNegative, _options.CwcProbability));
     }
 
     // The paper's DARM compares predictions on the unmasked image: an extra student pass in eval

@@ -1,3 +1,5 @@
+using GazeInsight.Torch.Losses;
+
 namespace GazeInsight.Torch.Training;
 
 /// <summary>
@@ -24,6 +26,9 @@ public sealed record Fgi : MethodOptions
     public required double AfcWeight { get; init; }
     public required CwcVariant Cwc { get; init; }
     public required double CwcWeight { get; init; }
+    /// <summary>How CWC reads each network's two-channel logits (TOML key <c>cwc_probability</c>):
+    /// as the BCE does (sigmoid of channel 1) or the released code's two-channel softmax.</summary>
+    public required CwcProbability CwcProbability { get; init; }
     public required double TauPositive { get; init; }
     public required double TauNegative { get; init; }
     /// <summary>Half-width of the uniform noise added to the CutMixed images (0.2).</summary>

@@ -1,3 +1,4 @@
+using GazeInsight.Torch.Losses;
 using GazeInsight.Torch.Methods;
 using GazeInsight.Torch.Tests.Training;
 using GazeInsight.Torch.Training;
@@ -24,6 +25,7 @@ internal static class TinyFgi
         AfcWeight = 0.05,
         Cwc = CwcVariant.Bidirectional,
         CwcWeight = 1.0,
+        CwcProbability = CwcProbability.Sigmoid,
         TauPositive = 0.8,
         TauNegative = 0.2,
         CutMixNoise = 0.2,
