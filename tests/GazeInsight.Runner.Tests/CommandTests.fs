@@ -250,12 +250,15 @@ let tests =
               expectOneLineNaming bad missing
           }
 
-          test "bench-train-step: one tiny timed step on the CPU; --device tpu is one line, exit 2" {
+          test "bench-train-step: one tiny timed step on the CPU at --threads 1; --device tpu and --threads 0 are one line, exit 2" {
               use dir = new TempDir()
-              let r = runWithTimeout 300 dir.Path [ "bench-train-step"; "--size"; "32"; "--batch"; "2"; "--iterations"; "1"; "--warmup"; "0" ]
+              let r = runWithTimeout 300 dir.Path [ "bench-train-step"; "--size"; "32"; "--batch"; "2"; "--iterations"; "1"; "--warmup"; "0"; "--threads"; "1" ]
               Expect.equal r.ExitCode 0 $"bench: {r.Err}"
               Expect.stringContains r.Out "img/s" "figures"
+              Expect.stringContains r.Out "(1 threads)" "the thread count asked for is the one libtorch ran with"
+              Expect.stringContains r.Out " s/step" "CPU time per step"
               expectOneLineNaming (run dir.Path [ "bench-train-step"; "--device"; "tpu" ]) "--device"
+              expectOneLineNaming (run dir.Path [ "bench-train-step"; "--threads"; "0" ]) "--threads"
           }
 
           test "cell: a folder without config.toml is a failed cell named in one line (exit 3)" {

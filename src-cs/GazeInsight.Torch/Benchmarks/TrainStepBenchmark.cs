@@ -18,16 +18,21 @@ namespace GazeInsight.Torch.Benchmarks;
 public static class TrainStepBenchmark
 {
     /// <param name="request">An FGI request: its Device, BatchSize, ImageSize and Iterations (the timed steps) are used.</param>
+    /// <param name="threads">libtorch's intra-op CPU threads (torch.set_num_threads), or null to keep libtorch's
+    /// default; the PyTorch reference takes the same number so that a CPU comparison is fair.</param>
     public static TrainStepBenchmarkResult Run(ExperimentRequest request, int warmup = 3, int textLength = 16, int textDim = 768,
-        IProgress<string>? progress = null)
+        IProgress<string>? progress = null, int? threads = null)
     {
         int batchSize = request.BatchSize, imageSize = request.ImageSize, iterations = request.Iterations;
         if (batchSize < 2 || iterations < 1 || warmup < 0)
             throw new ArgumentException($"need batch >= 2, iterations >= 1, warm-up >= 0; got {batchSize}, {iterations}, {warmup}");
+        if (threads is < 1)
+            throw new ArgumentException($"need threads >= 1, got {threads}");
         if (request.Method is not Fgi { TextFusion: true })
             throw new ArgumentException("the training-step benchmark times FGI with text fusion");
         var device = TorchBackend.ResolveDevice(request.Device);
         var cuda = device.type == DeviceType.CUDA;
+        if (threads is int count) set_num_threads(count);
         if (cuda)
         {
             backends.cuda.matmul.allow_tf32 = true;
@@ -60,13 +65,16 @@ public static class TrainStepBenchmark
 
         Steps(0, warmup);
         progress?.Report($"warm-up of {warmup} steps done");
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        var cpuBefore = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var finalLoss = Steps(1000, iterations);
         var seconds = clock.Elapsed.TotalSeconds;
-        using var self = Process.GetCurrentProcess();
         self.Refresh();
-        return new TrainStepBenchmarkResult(device.ToString(), batchSize, imageSize, iterations,
-            iterations * batchSize / seconds, seconds / iterations * 1000, self.PeakWorkingSet64, peakDevice, finalLoss,
+        var cpuSeconds = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
+        return new TrainStepBenchmarkResult(device.ToString(), batchSize, imageSize, iterations, get_num_threads(),
+            iterations * batchSize / seconds, seconds / iterations * 1000, cpuSeconds / iterations, self.PeakWorkingSet64, peakDevice, finalLoss,
             method.Teacher.parameters().Sum(p => p.numel()), method.Student.parameters().Sum(p => p.numel()));
     }
 }

@@ -98,11 +98,13 @@ type BenchArgs =
     | [<Unique>] Size of int
     | [<Unique>] Iterations of int
     | [<Unique>] Warmup of int
+    | [<Unique>] Threads of int
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | Device _ -> "cpu (default), cuda or cuda:N."
+            | Threads _ -> "libtorch CPU threads (torch.set_num_threads; default: libtorch's own choice)."
             | Batch _ -> "batch size (default 8)."
             | Size _ -> "square input size (default 224)."
             | Iterations _ -> "timed steps (default 10)."
@@ -357,24 +359,28 @@ let private bench (args: ParseResults<BenchArgs>) =
     let size = args.GetResult(Size, 224)
     let batch = args.GetResult(Batch, 8)
 
-    match Cli.torchDevice deviceName with
-    | Error problem -> Cli.invalidInput [ problem ]
-    | Ok _ ->
+    match Cli.torchDevice deviceName, args.TryGetResult Threads with
+    | Error problem, _ -> Cli.invalidInput [ problem ]
+    | _, Some n when n < 1 -> Cli.invalidInput [ $"bench-train-step: --threads must be at least 1, got {n}" ]
+    | Ok _, _ ->
         match benchRequest size batch (args.GetResult(Iterations, 10)) deviceName with
         | Error problems -> raise (ArgumentException($"--size {size} / --batch {batch}: " + String.Join("; ", problems)))
         | Ok request ->
-            let r = TrainStepBenchmark.Run(request, args.GetResult(Warmup, 3))
+            let threads = args.TryGetResult Threads |> Option.toNullable
+            let r = TrainStepBenchmark.Run(request, args.GetResult(Warmup, 3), threads = threads)
             let gib (b: int64) = float b / float (1L <<< 30)
 
             printfn
-                "FGI train step on %s, batch %d, %dx%d, %d timed steps: %.2f img/s, %.1f ms/step; peak resident %.2f GiB; peak device %s; loss %.4f; params teacher %.1fM student %.1fM"
+                "FGI train step on %s (%d threads), batch %d, %dx%d, %d timed steps: %.2f img/s, %.1f ms/step, cpu %.2f s/step; peak resident %.2f GiB; peak device %s; loss %.4f; params teacher %.1fM student %.1fM"
                 r.Device
+                r.Threads
                 r.BatchSize
                 r.ImageSize
                 r.ImageSize
                 r.Iterations
                 r.ImagesPerSecond
                 r.MillisecondsPerIteration
+                r.CpuSecondsPerIteration
                 (gib r.PeakResidentBytes)
                 (if r.PeakDeviceBytes.HasValue then $"%.2f{gib r.PeakDeviceBytes.Value} GiB (NVML)" else "n/a")
                 r.FinalLoss
