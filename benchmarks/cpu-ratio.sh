@@ -25,7 +25,7 @@ timed() {
     || { cat "$tmp/$name.log" >&2; echo "cpu-ratio.sh: $name failed" >&2; exit 1; }
 }
 # field LOG REGEX: the number captured by the first group of REGEX in the benchmark's result line
-field() { sed -n -E "s/.*$2.*/\1/p" "$1" | head -1; }
+field() { sed -n -E "s#.*$2.*#\1#p" "$1" | head -1; }
 ./runner --help > /dev/null  # build first, outside the timings
 echo "cpu-ratio: FGI step, batch $B, ${H}x${H}, paper widths, $T threads, $iters timed steps after 1 warm-up, $rounds rounds"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; $("$py" -c 'import torch; print("pytorch", torch.__version__)')"
