@@ -251,10 +251,53 @@ type CellConfig =
       Evaluation: EvaluationSpec
       Seed: int }
 
+/// What a Slurm array task asks for (`[runtime.slurm]`); None leaves it to the cluster's default.
+type SlurmSpec =
+    { Partition: string option
+      Account: string option
+      /// Slurm's time format: "MM", "HH:MM:SS", "D-HH:MM:SS", ...
+      Time: string option
+      /// cpus-per-task.
+      Cpus: int option
+      /// memory per task, e.g. "16G".
+      Mem: string option
+      /// GPUs per task (--gres=gpu:N).
+      Gpus: int option
+      /// At most this many tasks of the array at once (`%K`).
+      MaxParallel: int option
+      /// Further `#SBATCH` options, one each, e.g. "--constraint=a100".
+      Extra: string list
+      /// Shell lines run before the cell (module load, environment).
+      Setup: string list
+      /// Seconds before the time limit at which the task gets SIGTERM (checkpoint and stop).
+      SignalSeconds: int
+      /// Whether Slurm may requeue a preempted task (it resumes from its checkpoint).
+      Requeue: bool }
+
+    static member Defaults =
+        { Partition = None
+          Account = None
+          Time = None
+          Cpus = None
+          Mem = None
+          Gpus = None
+          MaxParallel = None
+          Extra = []
+          Setup = []
+          SignalSeconds = 60
+          Requeue = true }
+
+/// Where a sweep's cells run: child processes here, or one Slurm job array.
+type ExecutorKind =
+    | LocalExecutor
+    | SlurmExecutor
+
 /// How a cell runs, not what it computes: not part of its identity.
 type RuntimeSpec =
     { /// "auto", "cpu", "cuda" or "cuda:N".
-      Device: string }
+      Device: string
+      Executor: ExecutorKind
+      Slurm: SlurmSpec }
 
 /// A named set of overrides of the base spec (an ablation row).
 type Variant =

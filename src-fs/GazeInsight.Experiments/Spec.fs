@@ -122,6 +122,66 @@ let private device: Conv<string> =
                 None
         | None -> None
 
+/// A string that must match `pattern` (described as `what` in the message).
+let private matching (pattern: string) (what: string) : Conv<string> =
+    fun s path n ->
+        match nonEmptyStr s path n with
+        | Some v when Regex.IsMatch(v, pattern) -> Some v
+        | Some v ->
+            fail s n.Pos path $"expected {what}, got \"{v}\""
+            None
+        | None -> None
+
+/// One line of a job script: no line break inside.
+let private oneLine: Conv<string> =
+    fun s path n ->
+        match str s path n with
+        | Some v when v.Contains '\n' || v.Contains '\r' ->
+            fail s n.Pos path "must be one line (write several as an array of strings)"
+            None
+        | other -> other
+
+let executorKinds = [ "local", LocalExecutor; "slurm", SlurmExecutor ]
+
+/// `[runtime.slurm]`: what each array task asks the cluster for (docs/slurm.md).
+let private readSlurm (s: Scope) (n: Node) : SlurmSpec =
+    let path = "runtime.slurm"
+    let d = SlurmSpec.Defaults
+
+    match table s path n with
+    | None -> d
+    | Some t ->
+        checkKeys s path t [ "partition"; "account"; "time"; "cpus"; "mem"; "gpus"; "max_parallel"; "extra"; "setup"; "signal_seconds"; "requeue" ]
+        let some conv = fun s p n -> conv s p n |> Option.map Some
+        let word = matching "^[A-Za-z0-9._,-]+$" "a name (letters, digits, '.', '_', '-', ',')"
+
+        let extraLine =
+            fun s p n ->
+                match oneLine s p n with
+                | Some v when v.StartsWith "-" -> Some v
+                | Some v ->
+                    fail s n.Pos p $"expected an sbatch option such as \"--constraint=a100\", got \"{v}\""
+                    None
+                | None -> None
+
+        let setup: Conv<string list> =
+            fun s p n ->
+                match n.Value with
+                | Str _ -> oneLine s p n |> Option.map List.singleton
+                | _ -> listOf oneLine s p n
+
+        { Partition = opt s path t "partition" (some word) None
+          Account = opt s path t "account" (some word) None
+          Time = opt s path t "time" (some (matching "^([0-9]+-)?[0-9]+(:[0-9]+){0,2}$" "a Slurm time limit such as \"90\", \"04:00:00\" or \"1-12:00:00\"")) None
+          Cpus = opt s path t "cpus" (some (intIn 1 4096)) None
+          Mem = opt s path t "mem" (some (matching "^[0-9]+[KMGT]?$" "memory such as \"16G\" or \"4000M\"")) None
+          Gpus = opt s path t "gpus" (some (intIn 0 64)) None
+          MaxParallel = opt s path t "max_parallel" (some (intIn 1 100000)) None
+          Extra = opt s path t "extra" (listOf extraLine) []
+          Setup = opt s path t "setup" setup []
+          SignalSeconds = opt s path t "signal_seconds" (intIn 0 3600) d.SignalSeconds
+          Requeue = opt s path t "requeue" boolean d.Requeue }
+
 let private readVariants (s: Scope) (doc: Node) : Variant list =
     match tryGet "variant" doc with
     | None ->
@@ -366,14 +426,25 @@ let load (read: FileReader) (options: LoadOptions) (file: string) : Result<Exper
                 | None -> [ 0 ]
 
         let runtime =
+            let defaults =
+                { Device = "auto"
+                  Executor = LocalExecutor
+                  Slurm = SlurmSpec.Defaults }
+
             match tryGet "runtime" doc with
-            | None -> { Device = "auto" }
+            | None -> defaults
             | Some r ->
                 match table s "runtime" r with
                 | Some r ->
-                    checkKeys s "runtime" r [ "device" ]
-                    { Device = opt s "runtime" r "device" device "auto" }
-                | None -> { Device = "auto" }
+                    checkKeys s "runtime" r [ "device"; "executor"; "slurm" ]
+
+                    { Device = opt s "runtime" r "device" device "auto"
+                      Executor = opt s "runtime" r "executor" (choiceOf executorKinds) LocalExecutor
+                      Slurm =
+                        match tryGet "slurm" r with
+                        | Some n -> readSlurm s n
+                        | None -> SlurmSpec.Defaults }
+                | None -> defaults
 
         let variants = readVariants s doc
         let axes = readAxes s doc
