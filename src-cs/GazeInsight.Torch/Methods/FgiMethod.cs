@@ -214,6 +214,16 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
         return text;
     }
 
+    /// <summary>The teacher starts at M_hc's foreground fraction, the student at M_bc's (its DARM squares
+    /// are a small share of the band and are ignored here).</summary>
+    public void InitialiseForegroundPrior(Tensor masks, Tensor? gaze)
+    {
+        using var scope = NewDisposeScope();
+        var g = gaze ?? throw new InvalidOperationException("FGI trains on gaze maps: none given");
+        _teacher.SetForegroundPrior(g.ge(_options.HighThreshold).to_type(ScalarType.Float32).mean().item<float>());
+        _student.SetForegroundPrior(g.ge(_options.LowThreshold).to_type(ScalarType.Float32).mean().item<float>());
+    }
+
     public Tensor Predict(Batch batch, MethodOutput output)
     {
         using var scope = NewDisposeScope();

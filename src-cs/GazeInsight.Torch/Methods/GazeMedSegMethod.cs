@@ -65,6 +65,13 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
         return loss.detach().MoveToOuterDisposeScope();
     }
 
+    public void InitialiseForegroundPrior(Tensor masks, Tensor? gaze)
+    {
+        using var scope = NewDisposeScope();
+        var g = gaze ?? throw new InvalidOperationException("GazeMedSeg trains on gaze maps: none given");
+        _model.SetForegroundPriors(_options.Thresholds.Select(t => (double)g.ge(t).to_type(ScalarType.Float32).mean().item<float>()).ToArray());
+    }
+
     public Tensor Predict(Batch batch, MethodOutput output)
     {
         if (output != MethodOutput.Model) throw new ArgumentException($"GazeMedSeg has no output {output}: it predicts with Model");

@@ -27,6 +27,16 @@ public interface ISegmentationMethod : IDisposable
     /// </summary>
     Tensor TrainStep(Batch batch, int iteration);
 
+    /// <summary>
+    /// Before the first step of a fresh run: starts each network's lesion logit at the log-odds of
+    /// the foreground fraction of its own training target (the true mask, or the gaze map at its
+    /// threshold) over the training split, so training does not spend its first iterations
+    /// learning the class prior (and overshooting it to "no lesion anywhere").
+    /// </summary>
+    /// <param name="masks">Training masks [N, 1, S, S] (0/1).</param>
+    /// <param name="gaze">Training gaze maps [N, 1, S, S] in [0, 1], or null for a method without gaze.</param>
+    void InitialiseForegroundPrior(Tensor masks, Tensor? gaze);
+
     /// <summary>Logits [B, 2, S, S] of one output; channel 1 is the lesion. Called in eval mode under no_grad.</summary>
     Tensor Predict(Batch batch, MethodOutput output);
 

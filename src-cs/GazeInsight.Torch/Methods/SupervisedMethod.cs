@@ -12,11 +12,14 @@ namespace GazeInsight.Torch.Methods;
 /// true mask (fully supervised upper bound) or one gaze level, soft map >= threshold (lower
 /// baseline).
 /// </summary>
-public sealed class SupervisedMethod : ISegmentationMethod
+public sealed class SupervisedMethod : ISegmentationMethod, ILossTerms
 {
+    private static readonly string[] TermNames = ["foreground", "logit_mean"];
     private readonly SegmentationNet _model;
     private readonly OptimizerHelper _optimizer;
     private readonly double? _gazeThreshold;
+    private readonly Tensor _termSums;   // [foreground, logit_mean] on the device, summed since the last TakeLossTerms
+    private int _termSteps;
 
     /// <param name="gazeThreshold">null: train on true masks; else on gaze >= threshold.</param>
     public SupervisedMethod(NetworkShape shape, OptimizerOptions optimizer, Device device, double? gazeThreshold)
@@ -25,6 +28,21 @@ public sealed class SupervisedMethod : ISegmentationMethod
         _model.to(device);
         _optimizer = OptimizerFactory.Create(_model.parameters(), optimizer);
         _gazeThreshold = gazeThreshold;
+        _termSums = zeros(TermNames.Length, device: device).DetachFromDisposeScope();
+    }
+
+    /// <summary>foreground (fraction of the batch's pixels with z1 &gt; 0) and logit_mean (mean z1): a network
+    /// that predicts nothing shows here before its validation Dice does.</summary>
+    public IReadOnlyList<string> LossTermNames => TermNames;
+
+    public IReadOnlyList<KeyValuePair<string, double>> TakeLossTerms()
+    {
+        if (_termSteps == 0) return [];
+        var sums = _termSums.cpu().data<float>().ToArray();
+        _termSums.zero_();
+        var steps = _termSteps;
+        _termSteps = 0;
+        return TermNames.Select((name, i) => new KeyValuePair<string, double>(name, sums[i] / (double)steps)).ToArray();
     }
 
     /// <summary>The outputs of every single-network method.</summary>
@@ -37,15 +55,25 @@ public sealed class SupervisedMethod : ISegmentationMethod
     public Tensor TrainStep(Batch batch, int iteration)
     {
         using var scope = NewDisposeScope();
-        var target = _gazeThreshold is { } t
-            ? (batch.Gaze ?? throw new InvalidOperationException("gaze supervision needs gaze maps")).ge(t).to_type(ScalarType.Float32)
-            : batch.Masks;
+        var target = Target(batch.Masks, batch.Gaze);
         _optimizer.zero_grad();
         var logits = _model.forward(batch.Images);
         var loss = nn.functional.binary_cross_entropy_with_logits(logits[.., 1..2], target);
         loss.backward();
         _optimizer.step();
+        using (no_grad())
+        {
+            var lesion = logits[.., 1].detach();
+            _termSums.add_(stack([lesion.gt(0).to_type(ScalarType.Float32).mean(), lesion.to_type(ScalarType.Float32).mean()]));
+        }
+        _termSteps++;
         return loss.detach().MoveToOuterDisposeScope();
+    }
+
+    public void InitialiseForegroundPrior(Tensor masks, Tensor? gaze)
+    {
+        using var scope = NewDisposeScope();
+        _model.SetForegroundPrior(Target(masks, gaze).mean().item<float>());
     }
 
     public Tensor Predict(Batch batch, MethodOutput output)
@@ -53,6 +81,10 @@ public sealed class SupervisedMethod : ISegmentationMethod
         if (output != MethodOutput.Model) throw new ArgumentException($"a single-network method has no output {output}");
         return _model.forward(batch.Images);
     }
+
+    private Tensor Target(Tensor masks, Tensor? gaze) => _gazeThreshold is { } t
+        ? (gaze ?? throw new InvalidOperationException("gaze supervision needs gaze maps")).ge(t).to_type(ScalarType.Float32)
+        : masks;
 
     public void SetTraining(bool training) => _model.train(training);
 
@@ -64,6 +96,7 @@ public sealed class SupervisedMethod : ISegmentationMethod
 
     public void Dispose()
     {
+        _termSums.Dispose();
         _optimizer.Dispose();
         _model.Dispose();
     }

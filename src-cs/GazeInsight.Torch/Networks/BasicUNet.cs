@@ -43,7 +43,8 @@ public sealed class BasicUNet : nn.Module<Tensor, Tensor>
         upcat_3 = new UpCat(features[3], features[2], features[2]);
         upcat_2 = new UpCat(features[2], features[1], features[1]);
         upcat_1 = new UpCat(features[1], features[0], features[5], halves: false);
-        final_conv = nn.Conv2d(features[5], outChannels, kernel_size: 1);
+        // no normalisation follows final_conv: He init keeps the feature map's scale (Initialisation)
+        final_conv = Initialisation.HeNormal(nn.Conv2d(features[5], outChannels, kernel_size: 1), Initialisation.AfterLeakyRelu);
         RegisterComponents();
     }
 

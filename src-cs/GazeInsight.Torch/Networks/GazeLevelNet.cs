@@ -37,4 +37,7 @@ public sealed class GazeLevelNet : nn.Module<Tensor, Tensor>
         var propagated = FeaturePropagation.PropagatedLogits(features, classifier.weight!, classifier.bias!);
         return (logits.MoveToOuterDisposeScope(), propagated.MoveToOuterDisposeScope());
     }
+
+    /// <summary>Starts the lesion logit at the log-odds of <paramref name="foregroundFraction"/> (<see cref="Blocks.OutputHead.SetLesionPrior"/>).</summary>
+    public void SetForegroundPrior(double foregroundFraction) => Blocks.OutputHead.SetLesionPrior(classifier, foregroundFraction);
 }

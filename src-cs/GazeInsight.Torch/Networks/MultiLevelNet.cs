@@ -30,6 +30,14 @@ public sealed class MultiLevelNet : nn.Module<Tensor, Tensor>
 
     public GazeLevelNet Level(int index) => model[index];
 
+    /// <summary>Starts each level's logit at the log-odds of its own target's foreground fraction (one per level).</summary>
+    public void SetForegroundPriors(IReadOnlyList<double> foregroundFractions)
+    {
+        if (foregroundFractions.Count != model.Count)
+            throw new ArgumentException($"one foreground fraction per level: {model.Count} levels, got {foregroundFractions.Count}");
+        for (var i = 0; i < model.Count; i++) model[i].SetForegroundPrior(foregroundFractions[i]);
+    }
+
     /// <summary>Mean of the level logits, [B, 1, H, W].</summary>
     public override Tensor forward(Tensor input)
     {

@@ -24,11 +24,8 @@ public sealed class SegmentationNet : nn.Module<Tensor, Tensor>
         : base(nameof(SegmentationNet))
     {
         encoder = new BasicUNet(inChannels, featureSize, features);
-        head = nn.Sequential(
-            ("0", nn.Conv2d(featureSize, featureSize, kernel_size: 1)),
-            ("1", nn.LeakyReLU(0.1)),
-            ("2", nn.Conv2d(featureSize, featureSize, kernel_size: 1)));
-        classifier = nn.Conv2d(featureSize, classes, kernel_size: 1);
+        head = Blocks.OutputHead.Head(featureSize);
+        classifier = Blocks.OutputHead.Classifier(featureSize, classes);
         RegisterComponents();
     }
 
@@ -39,4 +36,7 @@ public sealed class SegmentationNet : nn.Module<Tensor, Tensor>
         var features = encoder.forward(input);
         return classifier.forward(head.forward(features)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Starts the lesion logit at the log-odds of <paramref name="foregroundFraction"/> (<see cref="Blocks.OutputHead.SetLesionPrior"/>).</summary>
+    public void SetForegroundPrior(double foregroundFraction) => Blocks.OutputHead.SetLesionPrior(classifier, foregroundFraction);
 }

@@ -68,4 +68,7 @@ public sealed class StudentNet : nn.Module<Tensor, Tensor>
             : [];
         return new NetworkOutput(logits.MoveToOuterDisposeScope(), adapted, []);
     }
+
+    /// <summary>Starts the lesion logit at the log-odds of <paramref name="foregroundFraction"/> (<see cref="Blocks.OutputHead.SetLesionPrior"/>).</summary>
+    public void SetForegroundPrior(double foregroundFraction) => Blocks.OutputHead.SetLesionPrior(_classifier, foregroundFraction);
 }

@@ -97,4 +97,7 @@ public sealed class TeacherNet : nn.Module<Tensor, Tensor?, Tensor>
             distilled.Select(d => d.MoveToOuterDisposeScope()).ToArray(),
             attention.Select(a => a.MoveToOuterDisposeScope()).ToArray());
     }
+
+    /// <summary>Starts the lesion logit at the log-odds of <paramref name="foregroundFraction"/> (<see cref="Blocks.OutputHead.SetLesionPrior"/>).</summary>
+    public void SetForegroundPrior(double foregroundFraction) => Blocks.OutputHead.SetLesionPrior(_classifier, foregroundFraction);
 }

@@ -46,8 +46,9 @@ public static class ExperimentRunner
         var sampler = new BatchSampler(train.Count, request.BatchSize, request.Seed, request.RandomFlips);
         var schedule = new LearningRateSchedule(request.Optimizer.LearningRate, request.Optimizer.MinLearningRate,
             sampler.IterationsPerEpoch, request.Iterations);
-        var state = checkpoints.TryResume(method)
-            ?? new CheckpointState(0, double.NegativeInfinity, -1, [], 0);
+        var resumed = checkpoints.TryResume(method);
+        if (resumed is null) method.InitialiseForegroundPrior(train.Masks, train.Gaze);
+        var state = resumed ?? new CheckpointState(0, double.NegativeInfinity, -1, [], 0);
         var curve = state.Curve.ToList();
         // SummaryWriter is not IDisposable in TorchSharp 0.107: it writes each event as it comes
         var events = torch.utils.tensorboard.SummaryWriter(Path.Combine(request.OutputDir, "tensorboard"));
