@@ -38,7 +38,8 @@ let metricLabel (m: Metric) =
 /// Dice and IoU are shown in percent, as in the paper; distances as they are.
 let scale (m: Metric) = if m.HigherIsBetter then 100.0 else 1.0
 
-let private testName (s: Significance) =
+/// The test named in captions: "p: <test> <pairing>, against \"<baseline>\"".
+let testName (s: Significance) =
     let test =
         match s.Test with
         | Wilcoxon -> "two-sided Wilcoxon signed-rank test (normal approximation)"
