@@ -28,8 +28,8 @@ type RunnerArgs =
             match this with
             | Gaze _ -> "gaze: build pseudo-mask maps from fixations, simulate fixations, annotation time, pseudo-mask benchmark."
             | Data _ -> "data sets and files: inspect FILE, check --data DIR --layout NAME, prepare-nci-isbi."
-            | Sweep _ -> "run the cells of an experiment TOML that are not finished yet."
-            | Table _ -> "rebuild the tables of an experiment from its stored results (no training)."
+            | Sweep _ -> "run the cells of an experiment TOML that are not finished yet (of every experiment, for a paper TOML)."
+            | Table _ -> "rebuild the tables of an experiment, or a paper's cross-data-set tables, from stored results (no training)."
             | Status _ -> "show the progress of an experiment (also while a sweep runs elsewhere)."
             | Cell _ -> "run one cell from its folder (used by sweep's child processes)."
             | Eval _ -> "Dice, IoU, HD, HD95, ASD, ASSD, MASD of predicted masks against ground truth (per-case CSV)."
@@ -43,7 +43,9 @@ let private dispatch (results: ParseResults<RunnerArgs>) =
     match results.GetSubCommand() with
     | Data args -> Data.run args
     | Gaze args -> Gaze.run args
+    | Sweep args when PaperCommand.isPaperFile (args.GetResult Sweep.File) -> PaperCommand.sweep args
     | Sweep args -> Sweep.run args
+    | Table args when PaperCommand.isPaperFile (args.GetResult Table.File) -> PaperCommand.table args
     | Table args -> Table.run args
     | Status args -> Status.run args
     | Cell args -> Cell.run args

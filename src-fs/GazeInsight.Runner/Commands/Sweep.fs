@@ -30,7 +30,7 @@ type Args =
             | Plain -> "plain progress lines even on a terminal."
             | Engine _ -> "torch (default) or fake (tests: instant synthetic results)."
 
-let private dryRun (spec: ExperimentSpec) =
+let dryRun (spec: ExperimentSpec) =
     let baseDir = Toml.dirOf spec.File
     let reference = Plan.reference spec
     let plural n word = if n = 1 then $"{n} {word}" else $"{n} {word}s"
@@ -112,7 +112,7 @@ let private prepareData (spec: ExperimentSpec) (cache: string) =
 /// The data preflight: every problem of every data folder the cells use, printed at once (exit
 /// 2, and nothing is started or written), or None when the data is complete. The spec's own
 /// rules were checked when it loaded.
-let private preflight (skipMissing: bool) (spec: ExperimentSpec) =
+let preflight (skipMissing: bool) (spec: ExperimentSpec) =
     match DataPreflight.run skipMissing spec.Cells with
     | [] -> None
     | problems ->
@@ -120,7 +120,7 @@ let private preflight (skipMissing: bool) (spec: ExperimentSpec) =
         eprintfn "preflight: %d problem(s) in the data of %s; no cell was started" problems.Length spec.Name
         Some code
 
-let private execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: string) =
+let execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: string) =
     let engine = args.GetResult(Engine, "torch")
 
     match Engines.parse engine with
@@ -216,6 +216,13 @@ let private execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: s
                     else
                         Cli.Exit.Ok
 
+/// The device of a sweep: --device, else the spec's runtime.device; checked up front.
+let deviceFor (args: ParseResults<Args>) (spec: ExperimentSpec) =
+    match args.GetResult(Device, spec.Runtime.Device) with
+    // a CUDA device is checked up front, where a sweep would find out cell by cell
+    | d when d.StartsWith "cuda" && args.GetResult(Engine, "torch") = "torch" -> Cli.torchDevice d |> Result.map (fun _ -> d)
+    | d -> Cli.device d
+
 let run (args: ParseResults<Args>) : int =
     let file = args.GetResult File
     let sets = args.GetResults Set
@@ -224,13 +231,7 @@ let run (args: ParseResults<Args>) : int =
     match SpecLoading.load file sets (not dry) with
     | Error code -> code
     | Ok spec ->
-        let device =
-            match args.GetResult(Device, spec.Runtime.Device) with
-            // a CUDA device is checked up front, where a sweep would find out cell by cell
-            | d when d.StartsWith "cuda" && args.GetResult(Engine, "torch") = "torch" -> Cli.torchDevice d |> Result.map (fun _ -> d)
-            | d -> Cli.device d
-
-        match device with
+        match deviceFor args spec with
         | Error problem -> Cli.invalidInput [ problem ]
         | Ok device ->
             if dry then
