@@ -189,6 +189,16 @@ let tests =
               Expect.equal errors [ "/virtual/paper.toml:18:1: table \"main\".rows: no data set has a row \"FGl\"; did you mean \"FGI\"?" ] "one line"
           }
 
+          test "experiments/paper.toml loads with its three data sets (without their data)" {
+              let file = System.IO.Path.Combine(sourceDir, "..", "..", "experiments", "paper.toml")
+
+              match Paper.load Spec.diskReader { Spec.defaultOptions with CheckFiles = false } file with
+              | Ok(paper, experiments) ->
+                  Expect.equal (experiments |> List.map (fun (_, s) -> s.Name)) [ "kvasir"; "prostate"; "isic" ] "data sets"
+                  Expect.equal (paper.Tables |> List.map _.Name) [ "main"; "ablation" ] "tables"
+              | Error e -> failtestf "%A" (Spec.render e)
+          }
+
           test "a data set whose experiment file is missing names the file" {
               let errors = loadErrorsPaper (paperText.Replace("mri.toml", "nowhere.toml"))
               Expect.equal errors [ "/virtual/nowhere.toml: file not found" ] "one line"
