@@ -289,8 +289,8 @@ type SlurmSpec =
 
 /// Where a sweep's cells run: child processes here, or one Slurm job array.
 type ExecutorKind =
-    | LocalExecutor
-    | SlurmExecutor
+    | RunLocally
+    | RunOnSlurm
 
 /// How a cell runs, not what it computes: not part of its identity.
 type RuntimeSpec =

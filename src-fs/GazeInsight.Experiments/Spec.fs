@@ -141,7 +141,7 @@ let private oneLine: Conv<string> =
             None
         | other -> other
 
-let executorKinds = [ "local", LocalExecutor; "slurm", SlurmExecutor ]
+let executorKinds = [ "local", RunLocally; "slurm", RunOnSlurm ]
 
 /// `[runtime.slurm]`: what each array task asks the cluster for (docs/slurm.md).
 let private readSlurm (s: Scope) (n: Node) : SlurmSpec =
@@ -428,7 +428,7 @@ let load (read: FileReader) (options: LoadOptions) (file: string) : Result<Exper
         let runtime =
             let defaults =
                 { Device = "auto"
-                  Executor = LocalExecutor
+                  Executor = RunLocally
                   Slurm = SlurmSpec.Defaults }
 
             match tryGet "runtime" doc with
@@ -439,7 +439,7 @@ let load (read: FileReader) (options: LoadOptions) (file: string) : Result<Exper
                     checkKeys s "runtime" r [ "device"; "executor"; "slurm" ]
 
                     { Device = opt s "runtime" r "device" device "auto"
-                      Executor = opt s "runtime" r "executor" (choiceOf executorKinds) LocalExecutor
+                      Executor = opt s "runtime" r "executor" (choiceOf executorKinds) RunLocally
                       Slurm =
                         match tryGet "slurm" r with
                         | Some n -> readSlurm s n

@@ -136,7 +136,7 @@ let tests =
               match load "[runtime]\nexecutor = \"slurm\"\n[runtime.slurm]\npartition = \"gpu\"\ntime = \"1-12:00:00\"\ncpus = 4\nmem = \"16G\"\ngpus = 1\nmax_parallel = 8\nextra = [\"--constraint=a100\"]\nsetup = \"module load cuda\"\n" with
               | Error e -> failtestf "did not load: %A" (Spec.render e)
               | Ok spec ->
-                  Expect.equal spec.Runtime.Executor SlurmExecutor "executor"
+                  Expect.equal spec.Runtime.Executor RunOnSlurm "executor"
 
                   Expect.equal
                       spec.Runtime.Slurm

@@ -19,8 +19,9 @@ type Args =
             | Set _ -> "override a key, as given to sweep."
             | Results _ -> "results folder (default: results)."
 
-/// One line per cell and a summary; pure over the states read from disk.
-let report (spec: ExperimentSpec) (resultsRoot: string) =
+/// One line per cell and a summary, from the states read from disk; `slurm` gives the state
+/// and detail of the cells that have a Slurm task (SlurmExecutor.status).
+let report (spec: ExperimentSpec) (resultsRoot: string) (slurm: Map<string, string * string>) =
     let lines = ResizeArray<string>()
     let mutable counts = Map.empty
 
@@ -48,7 +49,15 @@ let report (spec: ExperimentSpec) (resultsRoot: string) =
                     "running", $"it {p.Iteration}/{p.Iterations}, loss {p.Loss:F4}, eta {eta}"
                 | _ -> "running", "starting"
 
-        counts <- counts |> Map.change state (fun n -> Some(1 + Option.defaultValue 0 n))
+        let state, detail =
+            match Map.tryFind c.Id slurm with
+            | Some("running", task) -> "running", $"{task}, {detail}"
+            | Some slurmState -> slurmState
+            | None -> state, detail
+
+        // a queued task's cell (or a requeued one) waits for its turn: pending in the counts
+        let counted = if state = "queued" || state = "requeued" then "pending" else state
+        counts <- counts |> Map.change counted (fun n -> Some(1 + Option.defaultValue 0 n))
         lines.Add($"  {c.Id}  {state, -9} {c.Row} seed {c.Seed}" + (if detail = "" then "" else $"  {detail}"))
 
     let n k = Map.tryFind k counts |> Option.defaultValue 0
@@ -62,7 +71,10 @@ let run (args: ParseResults<Args>) : int =
     match SpecLoading.load (args.GetResult File) (args.GetResults Set) false with
     | Error code -> code
     | Ok spec ->
-        for line in report spec (args.GetResult(Results, "results")) do
+        let results = args.GetResult(Results, "results")
+        let notes, slurm = SlurmExecutor.status spec results |> Option.defaultValue ([], Map.empty)
+
+        for line in report spec results slurm @ notes do
             printfn "%s" line
 
         Cli.Exit.Ok

@@ -6,6 +6,11 @@ open Argu
 open GazeInsight.Experiments
 open GazeInsight.Runner
 
+/// Where the cells run (`--executor`, else `[runtime] executor`).
+type ExecutorChoice =
+    | Local
+    | Slurm
+
 type Args =
     | [<MainCommand; ExactlyOnce>] File of experiment_toml: string
     | Dry_Run
@@ -15,6 +20,8 @@ type Args =
     | Device of string
     | Cache of dir: string
     | Plain
+    | Executor of ExecutorChoice
+    | Wait
     | [<Hidden>] Engine of string
 
     interface IArgParserTemplate with
@@ -28,6 +35,8 @@ type Args =
             | Device _ -> "auto, cpu, cuda or cuda:N (overrides [runtime] device)."
             | Cache _ -> "cache folder for generated data (default: .cache at the repository root)."
             | Plain -> "plain progress lines even on a terminal."
+            | Executor _ -> "local (child processes here) or slurm (one job array; docs/slurm.md); overrides [runtime] executor."
+            | Wait -> "with --executor slurm: follow the array until every task ended, then write the tables."
             | Engine _ -> "torch (default) or fake (tests: instant synthetic results)."
 
 let dryRun (spec: ExperimentSpec) =
@@ -140,8 +149,17 @@ let execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: string) =
         let needsCache =
             engine = "torch" && spec.Cells |> List.exists (fun c -> c.Config.Data.Source.IsSynthetic)
 
+        let slurm =
+            match args.TryGetResult Executor with
+            | Some Slurm -> true
+            | Some Local -> false
+            | None -> spec.Runtime.Executor = RunOnSlurm
+
         if jobs < 1 then
             Cli.printError $"--jobs: must be at least 1, got {jobs}"
+            Cli.Exit.Usage
+        elif args.Contains Wait && not slurm then
+            Cli.printError "--wait: only with --executor slurm (a local sweep always waits)"
             Cli.Exit.Usage
         else
             // before anything is written: the results folder is created by the check below
@@ -154,6 +172,16 @@ let execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: string) =
                 <| fun () ->
                     if engine = "torch" then
                         prepareData spec cache
+
+                    if slurm then
+                        // -j N: at most N tasks of the array at once
+                        let resources =
+                            match args.TryGetResult Jobs with
+                            | Some n -> { spec.Runtime.Slurm with MaxParallel = Some n }
+                            | None -> spec.Runtime.Slurm
+
+                        SlurmSweep.run spec results runtime engine resources (args.Contains Wait)
+                    else
 
                     use cts = new Threading.CancellationTokenSource()
                     use _signals = Cli.stopOnSignals true cts
