@@ -296,6 +296,8 @@ type ExecutorKind =
 type RuntimeSpec =
     { /// "auto", "cpu", "cuda" or "cuda:N".
       Device: string
+      /// libtorch intra-op threads of each cell process; None leaves libtorch's default.
+      Threads: int option
       Executor: ExecutorKind
       Slurm: SlurmSpec }
 

@@ -40,5 +40,7 @@ type CellRuntime =
     { /// Folder of the experiment file: relative data paths resolve against it.
       ExperimentDir: string
       Device: string
+      /// libtorch intra-op threads of the cell process (None: libtorch's default).
+      Threads: int option
       /// Cache for generated data (synthetic set).
       CacheDir: string }

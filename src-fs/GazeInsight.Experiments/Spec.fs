@@ -428,6 +428,7 @@ let load (read: FileReader) (options: LoadOptions) (file: string) : Result<Exper
         let runtime =
             let defaults =
                 { Device = "auto"
+                  Threads = None
                   Executor = RunLocally
                   Slurm = SlurmSpec.Defaults }
 
@@ -436,9 +437,10 @@ let load (read: FileReader) (options: LoadOptions) (file: string) : Result<Exper
             | Some r ->
                 match table s "runtime" r with
                 | Some r ->
-                    checkKeys s "runtime" r [ "device"; "executor"; "slurm" ]
+                    checkKeys s "runtime" r [ "device"; "threads"; "executor"; "slurm" ]
 
                     { Device = opt s "runtime" r "device" device "auto"
+                      Threads = tryGet "threads" r |> Option.bind (intIn 1 1024 s "runtime.threads")
                       Executor = opt s "runtime" r "executor" (choiceOf executorKinds) RunLocally
                       Slurm =
                         match tryGet "slurm" r with

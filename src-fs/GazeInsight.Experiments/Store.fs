@@ -353,9 +353,12 @@ let cellConfigText (cell: Cell) (runtime: CellRuntime) =
                 [ "runtime",
                   node (
                       Tab
-                          [ "experiment_dir", node (Str runtime.ExperimentDir)
-                            "device", node (Str runtime.Device)
-                            "cache_dir", node (Str runtime.CacheDir) ]
+                          [ yield "experiment_dir", node (Str runtime.ExperimentDir)
+                            yield "device", node (Str runtime.Device)
+                            match runtime.Threads with
+                            | Some n -> yield "threads", node (Int(int64 n))
+                            | None -> ()
+                            yield "cache_dir", node (Str runtime.CacheDir) ]
                   ) ]
         )
 
@@ -375,11 +378,12 @@ let readCellConfig (file: string) (text: string) : Result<CellConfig * CellRunti
         let runtime =
             match tryGet "runtime" doc with
             | Some r ->
-                Fields.checkKeys s "runtime" r [ "experiment_dir"; "device"; "cache_dir" ]
+                Fields.checkKeys s "runtime" r [ "experiment_dir"; "device"; "threads"; "cache_dir" ]
 
                 Some
                     { ExperimentDir = Fields.opt s "runtime" r "experiment_dir" Fields.nonEmptyStr "."
                       Device = Fields.opt s "runtime" r "device" Fields.nonEmptyStr "auto"
+                      Threads = tryGet "threads" r |> Option.bind (Fields.intIn 1 1024 s "runtime.threads")
                       CacheDir = Fields.opt s "runtime" r "cache_dir" Fields.nonEmptyStr ".cache" }
             | None ->
                 Fields.fail s doc.Pos "runtime" "missing section [runtime]"

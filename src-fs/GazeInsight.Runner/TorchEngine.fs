@@ -6,6 +6,7 @@ open System
 open GazeInsight.Experiments
 open GazeInsight.Imaging.Synthetic
 open GazeInsight.Metrics
+open GazeInsight.Torch.Backend
 open GazeInsight.Torch.Methods
 open GazeInsight.Torch.Training
 
@@ -195,6 +196,11 @@ let toResult (report: ExperimentReport) : CellResult =
 let engine: Execution.Engine =
     fun cfg runtime outputDir progress ct ->
         let req = request cfg runtime outputDir
+        // the device first: resolving it loads the libtorch the device needs
+        TorchBackend.ResolveDevice req.Device |> ignore
+        let threads = TorchBackend.IntraOpThreads(Option.toNullable runtime.Threads)
+        let requested = if runtime.Threads.IsSome then "runtime.threads" else "libtorch's default"
+        Store.appendLog outputDir $"threads={threads} (torch intra-op threads, {requested})"
 
         let relay =
             { new IProgress<TrainingProgress> with

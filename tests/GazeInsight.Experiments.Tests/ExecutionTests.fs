@@ -41,7 +41,7 @@ let inProcess (options: FakeEngine.Options) : Execution.Executor =
     fun _ dir progress ct -> Task.FromResult(Execution.executeCell (FakeEngine.engine options) dir progress ct)
 
 let private runtime (dir: string) =
-    { ExperimentDir = dir; Device = "cpu"; CacheDir = Path.Combine(dir, "cache") }
+    { ExperimentDir = dir; Device = "cpu"; Threads = None; CacheDir = Path.Combine(dir, "cache") }
 
 let sweep (spec: ExperimentSpec) (root: string) (options: FakeEngine.Options) =
     let events = ResizeArray()

@@ -89,6 +89,7 @@ let tests =
               let runtime =
                   { ExperimentDir = "/virtual"
                     Device = "cpu"
+                    Threads = Some 3
                     CacheDir = "/tmp/cache" }
 
               spec.Cells

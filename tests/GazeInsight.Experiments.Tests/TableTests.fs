@@ -56,7 +56,7 @@ over = "seeds"
 
 /// Fake-engine results (in memory) for every cell except: "never ran" (none) and "gaze_0.3" seed 2.
 let private results (spec: ExperimentSpec) : Tables.Results =
-    let runtime = { ExperimentDir = "/virtual"; Device = "cpu"; CacheDir = "/tmp" }
+    let runtime = { ExperimentDir = "/virtual"; Device = "cpu"; Threads = None; CacheDir = "/tmp" }
     let noProgress = { new System.IProgress<Progress> with member _.Report _ = () }
 
     spec.Cells

@@ -44,6 +44,35 @@ let tests =
               Expect.isFalse (Directory.Exists(dir.File "results")) "a dry run writes no results"
           }
 
+          test "[runtime] threads reaches libtorch in each cell process (its log says so) and changes no id" {
+              use dir = new TempDir()
+              let tiny (threads: string) =
+                  "name = \"threads\"\n[data]\nsource = \"synthetic\"\nimage_size = 32\nvalidation_fraction = 0.34\n"
+                  + "[data.synthetic]\ntrain = 6\ntest = 2\nsize = 32\n[model]\nfeatures = [8, 8, 8, 16, 32, 8]\nfeature_size = 8\n"
+                  + "[method]\nkind = \"full\"\n[train]\niterations = 2\nbatch_size = 2\neval_every = 2\n"
+                  + $"[runtime]\ndevice = \"cpu\"\n{threads}"
+              File.WriteAllText(dir.File "default.toml", tiny "")
+              File.WriteAllText(dir.File "exp.toml", tiny "threads = 1\n")
+              let ids file =
+                  let r = run dir.Path [ "sweep"; file; "--dry-run" ]
+                  Regex.Matches(r.Out, @"\b[0-9a-f]{12}\b") |> Seq.map _.Value |> List.ofSeq
+              Expect.equal (ids "exp.toml") (ids "default.toml") "runtime keys are not part of a cell's identity"
+
+              let r = runWithTimeout 300 dir.Path [ "sweep"; "exp.toml"; "--results"; "results"; "--plain" ]
+              Expect.equal r.ExitCode 0 $"sweep exit code\n{r.Out}\n{r.Err}"
+              let cell = Directory.GetDirectories(dir.File "results/threads") |> Array.filter (fun d -> Regex.IsMatch(nonNull (Path.GetFileName d), "^[0-9a-f]{12}$")) |> Array.exactlyOne
+              Expect.stringContains (File.ReadAllText(Path.Combine(cell, "config.toml"))) "threads = 1" "config.toml's [runtime] carries it"
+              Expect.stringContains (File.ReadAllText(Path.Combine(cell, "log.txt"))) "threads=1 (torch intra-op threads, runtime.threads)" "libtorch runs the cell with one thread"
+          }
+
+          test "a bad [runtime] threads is one line naming the file, line and key, exit 2" {
+              use dir = new TempDir()
+              File.WriteAllText(dir.File "exp.toml", twoByTwo + "\n[runtime]\nthreads = 0\n")
+              let r = run dir.Path [ "sweep"; "exp.toml"; "--dry-run" ]
+              expectOneLineNaming r "exp.toml:23:1: runtime.threads"
+              Expect.stringContains r.Err "got 0" "names the value"
+          }
+
           test "--device tpu fails the dry run with exit 2, as the same value in TOML does" {
               use dir = new TempDir()
               File.WriteAllText(dir.File "exp.toml", twoByTwo)

@@ -77,6 +77,21 @@ public static class TorchBackend
     }
 
     /// <summary>
+    /// Sets libtorch's intra-op thread count for this process when <paramref name="threads"/> is
+    /// given, and returns the count in effect. Call after <see cref="ResolveDevice"/>: setting it
+    /// first would load the packaged libtorch before an external (CUDA) one could be chosen.
+    /// </summary>
+    public static int IntraOpThreads(int? threads)
+    {
+        if (threads is { } n)
+        {
+            if (n < 1) throw new ArgumentOutOfRangeException(nameof(threads), n, "intra-op threads must be at least 1");
+            torch.set_num_threads(n);
+        }
+        return torch.get_num_threads();
+    }
+
+    /// <summary>
     /// Resolves "auto" (CUDA when available, else CPU), "cpu", "cuda" or "cuda:N" to a device.
     /// </summary>
     public static Device ResolveDevice(string name)

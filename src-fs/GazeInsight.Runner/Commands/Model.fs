@@ -190,6 +190,7 @@ let private importIntoCell (args: ParseResults<ImportArgs>) (experiment: string)
                     let runtime: CellRuntime =
                         { ExperimentDir = Toml.dirOf spec.File
                           Device = "auto"
+                          Threads = None
                           CacheDir = Path.Combine(Toml.dirOf spec.File, ".cache") }
 
                     Store.writeAtomic (Path.Combine(out, Store.ConfigFile)) (Store.cellConfigText cell runtime)

@@ -144,6 +144,7 @@ let execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: string) =
         let runtime: CellRuntime =
             { ExperimentDir = Toml.dirOf spec.File
               Device = device
+              Threads = spec.Runtime.Threads
               CacheDir = cache }
 
         let needsCache =
