@@ -162,7 +162,7 @@ let private readSynthetic (s: Scope) (n: Node) =
         path
         n
         [ "train"; "test"; "size"; "seed"; "distractors"; "gaze_noise"; "off_target"; "min_fixations"; "max_fixations"
-          "heatmap_sigma"; "description_corruption" ]
+          "heatmap_sigma"; "description_corruption"; "decoys"; "decoy_dwell"; "gaze_spill" ]
 
     let minFix = opt s path n "min_fixations" (intIn 1 1000) 6
     let maxFix = opt s path n "max_fixations" (intIn 1 1000) 14
@@ -170,6 +170,14 @@ let private readSynthetic (s: Scope) (n: Node) =
     if maxFix < minFix then
         fail s (tryGet "max_fixations" n |> Option.orElse (tryGet "min_fixations" n) |> Option.bind _.Pos) "data.synthetic.max_fixations"
             $"must be at least min_fixations ({minFix}), got {maxFix}"
+
+    let decoys = opt s path n "decoys" (intIn 0 4) 0
+    let decoyDwell = opt s path n "decoy_dwell" (floatIn 0.0 1.0 false) 0.0
+
+    // a dwell without decoys would make a new cell id for the same data
+    if decoyDwell > 0.0 && decoys = 0 then
+        fail s (tryGet "decoy_dwell" n |> Option.bind _.Pos) "data.synthetic.decoy_dwell"
+            $"needs decoys (data.synthetic.decoys >= 1) to dwell on, got {formatFloat decoyDwell} with no decoys"
 
     { Train = opt s path n "train" (intIn 2 1_000_000) 160
       Test = opt s path n "test" (intIn 1 1_000_000) 40
@@ -181,7 +189,10 @@ let private readSynthetic (s: Scope) (n: Node) =
       MinFixations = minFix
       MaxFixations = maxFix
       HeatmapSigma = opt s path n "heatmap_sigma" (floatIn 0.0 1e6 true) 70.0
-      DescriptionCorruption = opt s path n "description_corruption" (floatIn 0.0 1.0 false) 0.0 }
+      DescriptionCorruption = opt s path n "description_corruption" (floatIn 0.0 1.0 false) 0.0
+      Decoys = decoys
+      DecoyDwell = decoyDwell
+      GazeSpill = opt s path n "gaze_spill" (floatIn 0.0 2.0 false) 0.0 }
 
 let private readData (s: Scope) (resolve: PathResolver) (checkFiles: bool) (n: Node) : DataSpec option =
     let path = "data"
@@ -396,7 +407,10 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
                         "min_fixations", i syn.MinFixations
                         "max_fixations", i syn.MaxFixations
                         "heatmap_sigma", f syn.HeatmapSigma
-                        "description_corruption", f syn.DescriptionCorruption ]
+                        "description_corruption", f syn.DescriptionCorruption
+                        "decoys", i syn.Decoys
+                        "decoy_dwell", f syn.DecoyDwell
+                        "gaze_spill", f syn.GazeSpill ]
           yield "image_size", i c.Data.ImageSize
           yield "validation_fraction", f c.Data.ValidationFraction
           yield "gaze_map", s c.Data.GazeMap ]
@@ -463,7 +477,11 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
 /// the canonical text writes it. At its default such a key is left out of the canonical text, so
 /// that every cell id computed before the key existed stays the same (its results stay found);
 /// any other value is written and makes a new id. Reading fills the default back in.
-let addedLater = [ "method.cwc_probability", "\"sigmoid\"" ]
+let addedLater =
+    [ "method.cwc_probability", "\"sigmoid\""
+      "data.synthetic.decoys", "0"
+      "data.synthetic.decoy_dwell", "0.0"
+      "data.synthetic.gaze_spill", "0.0" ]
 
 let rec private withoutLaterDefaults (prefix: string) (n: Node) : Node =
     match n.Value with

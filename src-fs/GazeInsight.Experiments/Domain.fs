@@ -24,7 +24,13 @@ and SyntheticData =
       /// Heatmap Gaussian sigma in 768-canvas pixels.
       HeatmapSigma: float
       /// Probability that a description field is wrong (a VLM's mistakes).
-      DescriptionCorruption: float }
+      DescriptionCorruption: float
+      /// Twins of the lesion per image that only the description rules out.
+      Decoys: int
+      /// Chance per fixation of one more fixation dwelling on a decoy.
+      DecoyDwell: float
+      /// Boundary-sweep overshoot past the lesion's edge, in lesion radii.
+      GazeSpill: float }
 
 type DataSpec =
     { Source: DataSource

@@ -22,7 +22,10 @@ let syntheticOptions (s: SyntheticData) =
         GazeMinFixations = s.MinFixations,
         GazeMaxFixations = s.MaxFixations,
         HeatmapSigma = s.HeatmapSigma,
-        DescriptionCorruption = s.DescriptionCorruption
+        DescriptionCorruption = s.DescriptionCorruption,
+        Decoys = s.Decoys,
+        DecoyDwell = s.DecoyDwell,
+        GazeSpill = s.GazeSpill
     )
 
 /// Where a cell's data lives: a folder with its layout, or the synthetic set the options generate.

@@ -48,6 +48,9 @@ let private genSynthetic =
         let! off = floatIn 0.0 1.0
         let! sigma = floatAbove 0.0 200.0
         let! corruption = floatIn 0.0 1.0
+        let! decoys = Gen.choose (0, 4)
+        let! dwell = floatIn 0.0 1.0
+        let! spill = floatIn 0.0 2.0
 
         return
             Synthetic
@@ -61,7 +64,10 @@ let private genSynthetic =
                   MinFixations = minFix
                   MaxFixations = minFix + extra
                   HeatmapSigma = sigma
-                  DescriptionCorruption = corruption }
+                  DescriptionCorruption = corruption
+                  Decoys = decoys
+                  DecoyDwell = (if decoys = 0 then 0.0 else dwell)
+                  GazeSpill = spill }
     }
 
 let private genFolder =
@@ -217,7 +223,10 @@ let private syntheticData (o: SyntheticOptions) =
       MinFixations = o.GazeMinFixations
       MaxFixations = o.GazeMaxFixations
       HeatmapSigma = o.HeatmapSigma
-      DescriptionCorruption = o.DescriptionCorruption }
+      DescriptionCorruption = o.DescriptionCorruption
+      Decoys = o.Decoys
+      DecoyDwell = o.DecoyDwell
+      GazeSpill = o.GazeSpill }
 
 let private methodSpecOf (m: MethodOptions) =
     match m with

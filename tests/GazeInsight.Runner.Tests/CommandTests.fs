@@ -186,6 +186,22 @@ let tests =
               expectOneLineNaming bad none
           }
 
+          test "gaze benchmark --experiment scores the synthetic set the experiment's data (with --set) describes; a bad key is one line" {
+              use dir = new TempDir()
+              File.WriteAllText(
+                  dir.File "exp.toml",
+                  "[data]\nsource = \"synthetic\"\n[data.synthetic]\ntrain = 3\ntest = 1\nsize = 32\n[method]\nkind = \"full\"\n"
+              )
+              let args = [ "gaze"; "benchmark"; "--experiment"; "exp.toml"; "--cache"; dir.File "cache"; "--thresholds"; "0.5" ]
+              let bench = run dir.Path (args @ [ "--set"; "data.synthetic.decoys=1"; "--set"; "data.synthetic.decoy_dwell=0.5" ])
+              Expect.equal bench.ExitCode 0 $"benchmark: {bench.Err}"
+              Expect.stringContains bench.Out "decoys 1, decoy dwell 0.5, gaze spill 0)" "the options of the set it scored"
+              Expect.stringContains bench.Out "images: 4;" "every image of the set"
+              Expect.stringContains bench.Out "| 0.5 |" "a row per threshold"
+              let bad = run dir.Path (args @ [ "--set"; "data.synthetic.decoy_dwell=0.5" ])
+              expectOneLineNaming bad "data.synthetic.decoy_dwell"
+          }
+
           test "gaze build with fixations matching no image: one line, exit 2, no 'heatmap NaN ms'" {
               use dir = new TempDir()
               let data = dir.File "copy"

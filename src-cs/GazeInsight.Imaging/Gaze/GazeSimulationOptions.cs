@@ -34,6 +34,12 @@ public sealed record GazeSimulationOptions
     /// <summary>Fraction of fixations that land off the target.</summary>
     public double OffTargetFraction { get; init; } = 0.15;
 
+    /// <summary>Chance, per fixation, of one more fixation on the decoy map given to the simulator
+    /// (look-alikes the reader dwells on as on the lesion); 0 = none.</summary>
+    public double DecoyDwell { get; init; }
+    /// <summary>Boundary-sweep fixations are moved outward by this many mask equivalent radii (0 =
+    /// on the edge), so the broad levels of the map spill over the boundary.</summary>
+    public double BoundaryOvershoot { get; init; }
     /// <summary>Median fixation duration in ms (log-normal).</summary>
     public double DurationMedianMs { get; init; } = 250.0;
 
@@ -61,6 +67,8 @@ public sealed record GazeSimulationOptions
         RequireFraction(CentreBias, "centre bias");
         RequireFraction(BoundarySweep, "boundary sweep");
         RequireFraction(OffTargetFraction, "off-target fraction");
+        RequireFraction(DecoyDwell, "decoy dwell");
+        Require(BoundaryOvershoot >= 0 && BoundaryOvershoot <= 10, $"boundary overshoot must be in [0, 10] radii, got {BoundaryOvershoot}");
         Require(CentreSpread > 0 && double.IsFinite(CentreSpread), $"centre spread must be positive, got {CentreSpread}");
         Require(PositionalNoisePx >= 0 && double.IsFinite(PositionalNoisePx), $"positional noise must be >= 0 px, got {PositionalNoisePx}");
         Require(DurationMedianMs > 0 && double.IsFinite(DurationMedianMs), $"median duration must be positive, got {DurationMedianMs}");

@@ -18,6 +18,9 @@ public static class GazeSimulator
     /// <param name="mask">height*width, non-zero = target.</param>
     /// <param name="offTargetMask">Optional height*width map of look-alike regions where
     /// off-target fixations dwell; empty = anywhere outside the target.</param>
+    /// <param name="decoyMask">Optional height*width map of decoys that get
+    /// <see cref="GazeSimulationOptions.DecoyDwell"/> extra fixations (drawn from a stream of their
+    /// own, so the other fixations are the ones drawn without decoys).</param>
     public static IReadOnlyList<Fixation> Simulate(
         string imageName,
         ReadOnlySpan<byte> mask,
@@ -25,7 +28,8 @@ public static class GazeSimulator
         int height,
         GazeSimulationOptions options,
         long seed,
-        ReadOnlySpan<byte> offTargetMask = default)
+        ReadOnlySpan<byte> offTargetMask = default,
+        ReadOnlySpan<byte> decoyMask = default)
     {
         ArgumentNullException.ThrowIfNull(imageName);
         ArgumentNullException.ThrowIfNull(options);
@@ -37,6 +41,10 @@ public static class GazeSimulator
         if (!offTargetMask.IsEmpty && offTargetMask.Length != mask.Length)
         {
             throw new ArgumentException($"off-target mask has {offTargetMask.Length} values, expected {width}x{height}", nameof(offTargetMask));
+        }
+        if (!decoyMask.IsEmpty && decoyMask.Length != mask.Length)
+        {
+            throw new ArgumentException($"decoy mask has {decoyMask.Length} values, expected {width}x{height}", nameof(decoyMask));
         }
 
         var rng = Pcg32.For(seed, imageName);
@@ -133,7 +141,7 @@ public static class GazeSimulator
                         fraction += 1.0;
                     }
                     int index = Math.Min(boundary.Count - 1, (int)(fraction * boundary.Count));
-                    onTarget.Add(PixelPoint(boundary[index], width, rng));
+                    onTarget.Add(Overshoot(PixelPoint(boundary[index], width, rng), cx, cy, options.BoundaryOvershoot * equivalentRadius));
                 }
             }
             var offPoints = new List<(double X, double Y)>();
@@ -158,6 +166,10 @@ public static class GazeSimulator
                 (double X, double Y) p = slots[k] ? offPoints[off++] : onTarget[on++];
                 points.Add(Jitter(p.X, p.Y, width, height, options, rng));
             }
+        }
+        if (options.DecoyDwell > 0 && !decoyMask.IsEmpty)
+        {
+            AddDecoyFixations(points, imageName, decoyMask, width, height, options, seed);
         }
 
         var fixations = new List<Fixation>(count);
@@ -201,6 +213,42 @@ public static class GazeSimulator
             progress?.Report(new GazeBuildProgress(Interlocked.Increment(ref done), ids.Count));
         });
         return result.SelectMany(f => f).ToList();
+    }
+
+    // Extra dwells on decoys, inserted at random places of the reading: one chance per fixation.
+    private static void AddDecoyFixations(List<(double X, double Y)> points, string imageName, ReadOnlySpan<byte> decoyMask,
+        int width, int height, GazeSimulationOptions options, long seed)
+    {
+        var decoys = new List<int>();
+        for (int i = 0; i < decoyMask.Length; i++)
+        {
+            if (decoyMask[i] != 0)
+            {
+                decoys.Add(i);
+            }
+        }
+        if (decoys.Count == 0)
+        {
+            return;
+        }
+        var rng = Pcg32.For(seed, "decoy/" + imageName);
+        int reading = points.Count;
+        for (int k = 0; k < reading; k++)
+        {
+            if (rng.Chance(options.DecoyDwell))
+            {
+                (double x, double y) = PixelPoint(decoys[rng.NextInt(0, decoys.Count - 1)], width, rng);
+                points.Insert(rng.NextInt(0, points.Count), Jitter(x, y, width, height, options, rng));
+            }
+        }
+    }
+
+    // A boundary point moved outward (away from the centroid) by `distance` pixels.
+    private static (double X, double Y) Overshoot((double X, double Y) p, double cx, double cy, double distance)
+    {
+        double dx = p.X - cx, dy = p.Y - cy;
+        double length = Math.Sqrt(dx * dx + dy * dy);
+        return distance <= 0 || length == 0 ? p : (p.X + dx / length * distance, p.Y + dy / length * distance);
     }
 
     private static double Angle(int index, int width, double cx, double cy) =>

@@ -78,6 +78,8 @@ public static class SyntheticDataset
             MaxFixations = options.GazeMaxFixations,
             PositionalNoisePx = options.GazeNoise * size,
             OffTargetFraction = options.GazeOffTargetFraction,
+            DecoyDwell = options.DecoyDwell,
+            BoundaryOvershoot = options.GazeSpill,
         }.Validated();
         var heatmap = new HeatmapOptions(options.HeatmapSigma);
         var crf = new DenseCrfOptions();
@@ -89,8 +91,8 @@ public static class SyntheticDataset
         Parallel.For(0, total, i =>
         {
             string id = IdOf(i);
-            SyntheticScene scene = SyntheticScene.Render(id, size, options.Distractors, options.Seed);
-            IReadOnlyList<Fixation> simulated = GazeSimulator.Simulate(id + ".png", scene.Mask, size, size, gaze, gazeSeed, scene.DistractorMask);
+            SyntheticScene scene = SyntheticScene.Render(id, size, options.Distractors, options.Seed, options.Decoys);
+            IReadOnlyList<Fixation> simulated = GazeSimulator.Simulate(id + ".png", scene.Mask, size, size, gaze, gazeSeed, scene.DistractorMask, scene.DecoyMask);
             byte[] heat = GazeHeatmap.ToBytes(GazeHeatmap.Build(simulated, size, size, heatmap));
             byte[] refined = GazeHeatmap.ToBytes(DenseCrf.Refine(ChannelMajor(scene.Rgb, size), 3, size, size, GazeHeatmap.FromBytes(heat), crf));
             ImageFile.WriteRgb8(Path.Combine(root, "images", id + ".png"), size, size, scene.Rgb);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace GazeInsight.Imaging.Synthetic;
 
@@ -48,6 +49,24 @@ public sealed record SyntheticOptions
     /// (a VLM's mistakes), 0 = descriptions are exact.</summary>
     public double DescriptionCorruption { get; init; }
 
+    /// <summary>Twins of the lesion per image (0..4): its colour, texture, boundary kind and aspect,
+    /// 0.6..0.9 of its size, in another third of the image than the lesion and named there by the
+    /// description's remarks, so only the text tells them apart from it. 0 (the default) leaves the
+    /// generator's output as it was; options added later are not written to synthetic.json at their
+    /// default and enter the cache key only when set.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Decoys { get; init; }
+
+    /// <summary>Chance, per fixation of a reading, of one more fixation dwelling on a decoy (so the
+    /// gaze maps cover decoys the way they cover the lesion). Needs <see cref="Decoys"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double DecoyDwell { get; init; }
+
+    /// <summary>How far the boundary sweep overshoots the lesion's edge, in lesion equivalent radii
+    /// (0 = on the edge): the broad gaze levels then spill over the boundary.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double GazeSpill { get; init; }
+
     /// <summary>Checks every option; throws <see cref="ArgumentException"/> naming the first bad one with its value.</summary>
     public SyntheticOptions Validated()
     {
@@ -62,6 +81,10 @@ public sealed record SyntheticOptions
             $"gaze fixations must satisfy 1 <= min <= max <= 1000, got {GazeMinFixations}..{GazeMaxFixations}");
         Require(HeatmapSigma > 0 && double.IsFinite(HeatmapSigma), $"heatmap sigma must be positive, got {HeatmapSigma}");
         Require(DescriptionCorruption >= 0 && DescriptionCorruption <= 1, $"description corruption must be in [0, 1], got {DescriptionCorruption}");
+        Require(Decoys is >= 0 and <= 4, $"decoys must be in 0..4, got {Decoys}");
+        Require(DecoyDwell >= 0 && DecoyDwell <= 1, $"decoy dwell must be in [0, 1], got {DecoyDwell}");
+        Require(DecoyDwell == 0 || Decoys > 0, $"decoy dwell needs decoys, got dwell {DecoyDwell} with 0 decoys");
+        Require(GazeSpill >= 0 && GazeSpill <= 2, $"gaze spill must be in [0, 2] (lesion radii), got {GazeSpill}");
         return this;
     }
 
@@ -83,6 +106,15 @@ public sealed record SyntheticOptions
             "fixations=" + GazeMinFixations.ToString(CultureInfo.InvariantCulture) + ".." + GazeMaxFixations.ToString(CultureInfo.InvariantCulture),
             "sigma=" + HeatmapSigma.ToString("R", CultureInfo.InvariantCulture),
             "corruption=" + DescriptionCorruption.ToString("R", CultureInfo.InvariantCulture));
+        // options added later enter the key only when set, so the sets made before keep their keys
+        if (Decoys != 0 || DecoyDwell != 0)
+        {
+            canonical += ";decoys=" + Decoys.ToString(CultureInfo.InvariantCulture) + "@" + DecoyDwell.ToString("R", CultureInfo.InvariantCulture);
+        }
+        if (GazeSpill != 0)
+        {
+            canonical += ";spill=" + GazeSpill.ToString("R", CultureInfo.InvariantCulture);
+        }
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
         return Convert.ToHexString(hash, 0, 8).ToLowerInvariant();
     }

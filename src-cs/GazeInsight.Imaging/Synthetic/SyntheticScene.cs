@@ -23,12 +23,13 @@ internal sealed class SyntheticScene
     // Distractors share the lesion's colour shifted towards blue: the cue a model can learn.
     private static readonly double[] DistractorShift = [-10, 6, 24];
 
-    private SyntheticScene(int size, byte[] rgb, byte[] mask, byte[] distractorMask, LesionDescription description)
+    private SyntheticScene(int size, byte[] rgb, byte[] mask, byte[] distractorMask, byte[] decoyMask, LesionDescription description)
     {
         Size = size;
         Rgb = rgb;
         Mask = mask;
         DistractorMask = distractorMask;
+        DecoyMask = decoyMask;
         Description = description;
     }
 
@@ -43,10 +44,13 @@ internal sealed class SyntheticScene
     /// <summary>size*size, 255 = a distractor (where simulated off-target gaze dwells).</summary>
     public byte[] DistractorMask { get; }
 
+    /// <summary>size*size, 255 = a decoy (a twin of the lesion that only the description rules out).</summary>
+    public byte[] DecoyMask { get; }
+
     /// <summary>The true description (before any corruption).</summary>
     public LesionDescription Description { get; }
 
-    public static SyntheticScene Render(string id, int size, int distractors, long seed)
+    public static SyntheticScene Render(string id, int size, int distractors, long seed, int decoys = 0)
     {
         var rng = Pcg32.For(seed, "scene/" + id);
         int n = size * size;
@@ -99,9 +103,45 @@ internal sealed class SyntheticScene
         var mask = new byte[n];
         PaintBlob(image, size, lesion, lesionColour, (x, y) => Texture(textureKind, x, y, stripeAngle, stripePeriod, rng), mask);
 
-        // Distractors, kept clear of the lesion and of each other.
-        var distractorMask = new byte[n];
         var placed = new List<(double X, double Y, double R)> { (cx, cy, lesion.MaxRadius) };
+        // Decoys: twins of the lesion (its colour, texture, boundary kind and aspect, 0.6..0.9 of its
+        // size) in a third of the image other than the lesion's, so that the image cannot tell them
+        // apart and the description's location and remarks can. Drawn from a stream of their own:
+        // without decoys the scene is the one drawn before they existed. Placed before the
+        // distractors, which then keep clear of them.
+        var decoyMask = new byte[n];
+        var decoyLocations = new List<string>();
+        if (decoys > 0)
+        {
+            var decoyRng = Pcg32.For(seed, "decoy/" + id);
+            string lesionLocation = LocationOf(mask, size);
+            for (int d = 0; d < decoys; d++)
+            {
+                double scale = decoyRng.Uniform(0.6, 0.9);
+                var twin = new Blob(0, 0, a * scale, b * scale, decoyRng.Uniform(0, Math.PI),
+                    Harmonics(decoyRng, boundaryKind == 1 ? 0.06 : 0.0, boundaryKind == 1 ? 0.12 : 0.025), lesion.EdgeWidth);
+                double reach = twin.MaxRadius + twin.EdgeWidth;
+                for (int attempt = 0; attempt < 200 && size - 2 * reach - 2 > 0; attempt++)
+                {
+                    double dx = decoyRng.Uniform(reach + 1, size - reach - 1);
+                    double dy = decoyRng.Uniform(reach + 1, size - reach - 1);
+                    string where = LocationWord(dx / size, dy / size);
+                    if (where == lesionLocation || decoyLocations.Contains(where)
+                        || placed.Any(p => Math.Sqrt((p.X - dx) * (p.X - dx) + (p.Y - dy) * (p.Y - dy)) < p.R + reach * 1.3 + 3))
+                    {
+                        continue;
+                    }
+                    PaintBlob(image, size, twin with { X = dx, Y = dy }, lesionColour,
+                        (x, y) => Texture(textureKind, x, y, stripeAngle, stripePeriod, decoyRng), decoyMask);
+                    placed.Add((dx, dy, reach));
+                    decoyLocations.Add(where);
+                    break;
+                }
+            }
+        }
+
+        // Distractors, kept clear of the lesion (and decoys) and of each other.
+        var distractorMask = new byte[n];
         for (int d = 0; d < distractors; d++)
         {
             // Always smaller than the lesion, so that "smaller look-alike" in the remarks is true
@@ -132,9 +172,9 @@ internal sealed class SyntheticScene
         {
             rgb[i] = (byte)Math.Clamp(Math.Round(image[i]), 0, 255);
         }
-        int placedDistractors = placed.Count - 1;
-        var description = Describe(id, size, mask, boundaryKind, colourKind, textureKind, placedDistractors);
-        return new SyntheticScene(size, rgb, mask, distractorMask, description);
+        int placedDistractors = placed.Count - 1 - decoyLocations.Count;
+        var description = Describe(id, size, mask, boundaryKind, colourKind, textureKind, placedDistractors, decoyLocations);
+        return new SyntheticScene(size, rgb, mask, distractorMask, decoyMask, description);
     }
 
     /// <summary>Replaces each field, with probability p, by a wrong value of its kind.</summary>
@@ -189,7 +229,25 @@ internal sealed class SyntheticScene
         };
     }
 
-    private static LesionDescription Describe(string id, int size, byte[] mask, int boundaryKind, int colourKind, int textureKind, int distractors)
+    private static LesionDescription Describe(string id, int size, byte[] mask, int boundaryKind, int colourKind, int textureKind, int distractors,
+        IReadOnlyList<string> decoyLocations)
+    {
+        long area = mask.Count(v => v != 0);
+        string location = LocationOf(mask, size);
+        double percent = 100.0 * area / mask.Length;
+        string areaText = percent < 0.5 ? "<1%" : Math.Round(percent, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture) + "%";
+        return new LesionDescription(
+            id,
+            location,
+            BoundaryWords[boundaryKind],
+            $"{ColourWords[colourKind]} colour, {TextureWords[textureKind]} texture",
+            areaText,
+            ConfidenceWords[boundaryKind],
+            Remarks(distractors) + DecoyRemark(decoyLocations));
+    }
+
+    /// <summary>Third of the image the mask's centroid is in ("centre" for an empty mask).</summary>
+    private static string LocationOf(byte[] mask, int size)
     {
         long area = 0;
         double sx = 0, sy = 0;
@@ -202,22 +260,15 @@ internal sealed class SyntheticScene
                 sy += i / size + 0.5;
             }
         }
-        string location = "centre";
-        if (area > 0)
-        {
-            location = LocationWord(sx / area / size, sy / area / size);
-        }
-        double percent = 100.0 * area / mask.Length;
-        string areaText = percent < 0.5 ? "<1%" : Math.Round(percent, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture) + "%";
-        return new LesionDescription(
-            id,
-            location,
-            BoundaryWords[boundaryKind],
-            $"{ColourWords[colourKind]} colour, {TextureWords[textureKind]} texture",
-            areaText,
-            ConfidenceWords[boundaryKind],
-            Remarks(distractors));
+        return area > 0 ? LocationWord(sx / area / size, sy / area / size) : "centre";
     }
+
+    private static string DecoyRemark(IReadOnlyList<string> locations) => locations.Count switch
+    {
+        0 => "",
+        1 => $" A region at the {locations[0]} looks like the lesion but is not part of it.",
+        _ => $" Regions at the {string.Join(", ", locations.Take(locations.Count - 1))} and {locations[^1]} look like the lesion but are not part of it.",
+    };
 
     private static string Remarks(int distractors) => distractors switch
     {

@@ -101,11 +101,15 @@ type BenchmarkArgs =
     | [<Unique>] Crf_Spatial_Std of px: float
     | [<Unique>] Crf_Colour_Std of value: float
     | [<Unique>] Sigma of px: float
+    | [<Unique>] Experiment of toml: string
+    | Set of ``key=value``: string
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | Data _ -> "data root (default: the default synthetic set, generated into --cache)."
+            | Experiment _ -> "score the data of this experiment's first cell instead (a synthetic set is generated into --cache)."
+            | Set _ -> "with --experiment: set a dotted key first, e.g. data.synthetic.decoys=1 (as sweep --set)."
             | Fixations _ -> "fixation CSV (default <data>/gaze/fixations.csv)."
             | Layout _ -> "generic (default), kvasir, nci-isbi or isic."
             | Cache _ -> "cache folder for the synthetic set (default .cache)."
@@ -295,22 +299,42 @@ let private stats (args: ParseResults<StatsArgs>) =
         else
             Cli.Exit.Ok
 
-let private benchmark (args: ParseResults<BenchmarkArgs>) =
-    let layout = args.GetResult(BenchmarkArgs.Layout, Cli.LayoutChoice.Generic).Name
+/// A synthetic set in the cache (generated first when missing).
+let private syntheticRoot (args: ParseResults<BenchmarkArgs>) (options: SyntheticOptions) =
+    let cache = args.GetResult(Cache, ".cache")
 
-    let root =
-        match args.TryGetResult BenchmarkArgs.Data with
-        | Some dir -> dir
-        | None ->
-            let cache = args.GetResult(Cache, ".cache")
+    match Cli.writableFolder cache with
+    | Error problem -> raise (GazeInsight.Imaging.InvalidInputException(problem))
+    | Ok() -> ()
 
-            match Cli.writableFolder cache with
-            | Error problem -> raise (GazeInsight.Imaging.InvalidInputException(problem))
-            | Ok() -> ()
+    SyntheticDataset.Ensure(options, cache, null)
 
-            let root = SyntheticDataset.Ensure(SyntheticOptions(), cache, null)
-            printfn "data: default synthetic set %s" root
-            root
+/// The data the benchmark scores: --data, the data of an experiment's first cell, or the default
+/// synthetic set; with its layout. Error: the exit code (the problems are printed).
+let private benchmarkData (args: ParseResults<BenchmarkArgs>) : Result<string * string, int> =
+    let layoutArg = args.GetResult(BenchmarkArgs.Layout, Cli.LayoutChoice.Generic).Name
+
+    match args.TryGetResult BenchmarkArgs.Data, args.TryGetResult Experiment with
+    | Some _, Some _ -> raise (ArgumentException "--data and --experiment name two data sets: give one")
+    | Some dir, None -> Ok(dir, layoutArg)
+    | None, Some file ->
+        SpecLoading.load file (args.GetResults BenchmarkArgs.Set) false
+        |> Result.map (fun spec ->
+            let cell = List.head spec.Cells
+
+            match cell.Config.Data.Source with
+            | GazeInsight.Experiments.Folder(root, layout) -> root, layout
+            | GazeInsight.Experiments.Synthetic s ->
+                let root = syntheticRoot args (TorchEngine.syntheticOptions s)
+                printfn "data: synthetic set of %s (cell %s; decoys %d, decoy dwell %s, gaze spill %s) %s" file cell.Id s.Decoys (inv s.DecoyDwell) (inv s.GazeSpill) root
+                root, "generic")
+    | None, None when not (args.GetResults BenchmarkArgs.Set).IsEmpty -> raise (ArgumentException "--set needs --experiment")
+    | None, None ->
+        let root = syntheticRoot args (SyntheticOptions())
+        printfn "data: default synthetic set %s" root
+        Ok(root, layoutArg)
+
+let private benchmarkOn (args: ParseResults<BenchmarkArgs>) (root: string) (layout: string) =
 
     let csv = args.GetResult(BenchmarkArgs.Fixations, Path.Combine(root, "gaze", "fixations.csv"))
 
@@ -361,6 +385,11 @@ let private benchmark (args: ParseResults<BenchmarkArgs>) =
         printfn "| %s | %.4f | %.4f |%s" (inv q.Threshold) q.HeatmapDice q.CrfDice extra
 
     Cli.Exit.Ok
+
+let private benchmark (args: ParseResults<BenchmarkArgs>) =
+    match benchmarkData args with
+    | Error code -> code
+    | Ok(root, layout) -> benchmarkOn args root layout
 
 let run (args: ParseResults<Args>) : int =
     try
