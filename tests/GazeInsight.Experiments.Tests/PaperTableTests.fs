@@ -91,7 +91,7 @@ let private loadErrorsPaper (paper: string) =
 /// Fake-engine results, with an HD95 per case that falls as Dice rises (so that "lower is
 /// better" is visible); in "mri", "gaze" seed 1 is running and seed 2 never started.
 let private data (paper: Paper.PaperSpec, experiments: (Paper.DatasetRef * ExperimentSpec) list) =
-    let runtime = { ExperimentDir = "/virtual"; Device = "cpu"; CacheDir = "/tmp" }
+    let runtime = { ExperimentDir = "/virtual"; Device = "cpu"; Threads = None; CacheDir = "/tmp" }
     let noProgress = { new System.IProgress<Progress> with member _.Report _ = () }
 
     let withHd95 (r: CellResult) =
