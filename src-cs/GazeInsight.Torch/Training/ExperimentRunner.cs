@@ -70,7 +70,8 @@ public static class ExperimentRunner
                 using (var scope = NewDisposeScope())
                 {
                     var batch = sampler.Draw(iteration, train.Images, train.Masks, train.Gaze, train.Text?.Values, train.Text?.Valid);
-                    lossSum.add_(method.TrainStep(batch, iteration));
+                    // no collection during the step: TorchSharp's temporary Scalars (GcPause)
+                    GcPause.Run(() => lossSum.add_(method.TrainStep(batch, iteration)));
                     lossCount++;
                 }
 
@@ -97,7 +98,7 @@ public static class ExperimentRunner
                 // every output is validated (teacher and student curves side by side); the selection
                 // output's select_by metric alone picks the best checkpoint; the curve shows Dice
                 var validated = method.Outputs.ToDictionary(o => o,
-                    o => Evaluator.Evaluate(method, o, validation, request.BatchSize, surfaceMetrics: false));
+                    o => GcPause.Run(() => Evaluator.Evaluate(method, o, validation, request.BatchSize, surfaceMetrics: false)));
                 var score = Score(validated[request.SelectOutput], request.SelectBy);
                 var diceByOutput = validated.ToDictionary(v => v.Key, v => Score(v.Value, SelectionMetric.Dice));
                 var validationDice = diceByOutput[request.SelectOutput];
@@ -125,12 +126,12 @@ public static class ExperimentRunner
 
         var evaluations = new List<EvaluationResult>();
         foreach (var output in method.Outputs)
-            evaluations.Add(new EvaluationResult(output, CheckpointKind.Last, Evaluator.Evaluate(method, output, test, request.BatchSize)));
+            evaluations.Add(new EvaluationResult(output, CheckpointKind.Last, GcPause.Run(() => Evaluator.Evaluate(method, output, test, request.BatchSize))));
         if (checkpoints.HasBest)
         {
             checkpoints.LoadBest(method);
             foreach (var output in method.Outputs)
-                evaluations.Add(new EvaluationResult(output, CheckpointKind.Best, Evaluator.Evaluate(method, output, test, request.BatchSize)));
+                evaluations.Add(new EvaluationResult(output, CheckpointKind.Best, GcPause.Run(() => Evaluator.Evaluate(method, output, test, request.BatchSize))));
         }
 
         return new ExperimentReport
