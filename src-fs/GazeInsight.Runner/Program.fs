@@ -22,6 +22,7 @@ type RunnerArgs =
     | [<CliPrefix(CliPrefix.None); CustomCommandLine("import-checkpoint")>] Import_Checkpoint of ParseResults<Model.ImportArgs>
     | [<CliPrefix(CliPrefix.None)>] Predict of ParseResults<Model.PredictArgs>
     | [<CliPrefix(CliPrefix.None); CustomCommandLine("bench-train-step")>] Bench_Train_Step of ParseResults<Model.BenchArgs>
+    | [<CliPrefix(CliPrefix.None); CustomCommandLine("check-device")>] Check_Device of ParseResults<CheckDevice.Args>
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -38,6 +39,7 @@ type RunnerArgs =
             | Import_Checkpoint _ -> "load a PyTorch state dict (released FGI/GazeMedSeg/MONAI weights) into our networks by name."
             | Predict _ -> "masks at native size, overlays and the teacher's cross-attention maps from a trained cell."
             | Bench_Train_Step _ -> "time the full FGI training step (img/s, peak memory) on cpu or cuda."
+            | Check_Device _ -> "device, libtorch, CUDA, TF32 and a tiny fp32 / bf16 forward-backward on it (scripts/device-check.sh)."
 
 let private dispatch (results: ParseResults<RunnerArgs>) =
     match results.GetSubCommand() with
@@ -55,6 +57,7 @@ let private dispatch (results: ParseResults<RunnerArgs>) =
     | Import_Checkpoint args -> Model.runImport args
     | Predict args -> Model.runPredict args
     | Bench_Train_Step args -> Model.runBench args
+    | Check_Device args -> CheckDevice.run args
 // -- and one dispatch line per command here --
 
 [<EntryPoint>]
