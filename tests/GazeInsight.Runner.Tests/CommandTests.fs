@@ -277,6 +277,17 @@ let tests =
               expectOneLineNaming (run dir.Path [ "bench-train-step"; "--threads"; "0" ]) "--threads"
           }
 
+          test "check-device: the CPU's report with a sound tiny fp32 step; --device tpu is one line, exit 2" {
+              use dir = new TempDir()
+              let r = run dir.Path [ "check-device"; "--device"; "cpu" ]
+              Expect.equal r.ExitCode 0 $"check-device: {r.Err}"
+              Expect.stringContains r.Out "device: cpu" "the resolved device"
+              Expect.stringContains r.Out "cuda available: false" "CUDA on this build"
+              Expect.stringContains r.Out "fp32 forward/backward: ok (loss " "the tiny fp32 step ran with a finite loss"
+              Expect.stringContains r.Out "bf16 supported: " "bf16 reported"
+              expectOneLineNaming (run dir.Path [ "check-device"; "--device"; "tpu" ]) "--device"
+          }
+
           test "cell: a folder without config.toml is a failed cell named in one line (exit 3)" {
               use dir = new TempDir()
               let r = run dir.Path [ "cell"; dir.Path; "--engine"; "fake" ]
