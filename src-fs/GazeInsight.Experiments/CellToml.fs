@@ -8,7 +8,7 @@ open GazeInsight.Experiments.Toml
 open GazeInsight.Experiments.Fields
 
 /// Layout names the data readers understand (method.md §8; "generic" is the synthetic one).
-let layouts = [ "generic"; "kvasir"; "nci-isbi"; "isic" ]
+let layouts = [ "generic"; "generic-mri"; "kvasir"; "nci-isbi"; "isic" ]
 
 /// Sections of a cell document (plus `seed`).
 let sections = [ "data"; "model"; "method"; "optimizer"; "train"; "evaluation" ]
@@ -162,7 +162,7 @@ let private readSynthetic (s: Scope) (n: Node) =
         path
         n
         [ "train"; "test"; "size"; "seed"; "distractors"; "gaze_noise"; "off_target"; "min_fixations"; "max_fixations"
-          "heatmap_sigma"; "description_corruption"; "decoys"; "decoy_dwell"; "gaze_spill" ]
+          "heatmap_sigma"; "description_corruption"; "decoys"; "decoy_dwell"; "gaze_spill"; "modality" ]
 
     let minFix = opt s path n "min_fixations" (intIn 1 1000) 6
     let maxFix = opt s path n "max_fixations" (intIn 1 1000) 14
@@ -192,7 +192,9 @@ let private readSynthetic (s: Scope) (n: Node) =
       DescriptionCorruption = opt s path n "description_corruption" (floatIn 0.0 1.0 false) 0.0
       Decoys = decoys
       DecoyDwell = decoyDwell
-      GazeSpill = opt s path n "gaze_spill" (floatIn 0.0 2.0 false) 0.0 }
+      GazeSpill = opt s path n "gaze_spill" (floatIn 0.0 2.0 false) 0.0
+
+      Modality = opt s path n "modality" (choice [ "rgb"; "mri" ]) "rgb" }
 
 let private readData (s: Scope) (resolve: PathResolver) (checkFiles: bool) (n: Node) : DataSpec option =
     let path = "data"
@@ -396,7 +398,7 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
 
               yield
                   "synthetic",
-                  t
+                  t (
                       [ "train", i syn.Train
                         "test", i syn.Test
                         "size", i syn.Size
@@ -411,6 +413,9 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
                         "decoys", i syn.Decoys
                         "decoy_dwell", f syn.DecoyDwell
                         "gaze_spill", f syn.GazeSpill ]
+                      // written only when not the default, so that the ids of every RGB cell
+                      // (and their stored results) stay what they were before the key existed
+                      @ (if syn.Modality = "rgb" then [] else [ "modality", s syn.Modality ]) )
           yield "image_size", i c.Data.ImageSize
           yield "validation_fraction", f c.Data.ValidationFraction
           yield "gaze_map", s c.Data.GazeMap ]

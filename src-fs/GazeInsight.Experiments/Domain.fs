@@ -30,7 +30,10 @@ and SyntheticData =
       /// Chance per fixation of one more fixation dwelling on a decoy.
       DecoyDwell: float
       /// Boundary-sweep overshoot past the lesion's edge, in lesion radii.
-      GazeSpill: float }
+      GazeSpill: float
+
+      /// "rgb" (photograph-like lesions) or "mri" (one-channel MRI-like slices).
+      Modality: string }
 
 type DataSpec =
     { Source: DataSource

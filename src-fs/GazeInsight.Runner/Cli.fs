@@ -161,6 +161,7 @@ let torchDevice (value: string) : Result<TorchSharp.torch.Device, string> =
 [<RequireQualifiedAccess>]
 type LayoutChoice =
     | Generic
+    | Generic_Mri
     | Kvasir
     | Nci_Isbi
     | Isic
@@ -169,6 +170,7 @@ type LayoutChoice =
     member l.Name =
         match l with
         | Generic -> "generic"
+        | Generic_Mri -> "generic-mri"
         | Kvasir -> "kvasir"
         | Nci_Isbi -> "nci-isbi"
         | Isic -> "isic"

@@ -25,7 +25,8 @@ let syntheticOptions (s: SyntheticData) =
         DescriptionCorruption = s.DescriptionCorruption,
         Decoys = s.Decoys,
         DecoyDwell = s.DecoyDwell,
-        GazeSpill = s.GazeSpill
+        GazeSpill = s.GazeSpill,
+        Modality = (if s.Modality = "mri" then GazeInsight.Imaging.Data.Modality.Mri else GazeInsight.Imaging.Data.Modality.Rgb)
     )
 
 /// Where a cell's data lives: a folder with its layout, or the synthetic set the options generate.
@@ -42,7 +43,7 @@ let dataLocation (cfg: CellConfig) =
 let dataRoot (location: DataLocation) (cacheDir: string) =
     match location with
     | DataFolder(root, layout) -> root, layout
-    | Generated options -> SyntheticDataset.Ensure(options, cacheDir, null), "generic"
+    | Generated options -> SyntheticDataset.Ensure(options, cacheDir, null), options.Layout
 
 let output (o: Output) : MethodOutput =
     match o with

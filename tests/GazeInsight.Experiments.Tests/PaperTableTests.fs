@@ -199,6 +199,20 @@ let tests =
               | Error e -> failtestf "%A" (Spec.render e)
           }
 
+          test "experiments/synthetic-paper.toml loads: RGB lesions and MRI-like slices" {
+              let file = System.IO.Path.Combine(sourceDir, "..", "..", "experiments", "synthetic-paper.toml")
+
+              match Paper.load Spec.diskReader Spec.defaultOptions file with
+              | Ok(_, experiments) ->
+                  let modality (spec: ExperimentSpec) =
+                      match spec.Cells.Head.Config.Data.Source with
+                      | Synthetic s -> s.Modality
+                      | Folder _ -> "folder"
+
+                  Expect.equal (experiments |> List.map (fun (_, s) -> s.Name, modality s)) [ "synthetic", "rgb"; "synthetic-paper-mri", "mri" ] "data sets"
+              | Error e -> failtestf "%A" (Spec.render e)
+          }
+
           test "a data set whose experiment file is missing names the file" {
               let errors = loadErrorsPaper (paperText.Replace("mri.toml", "nowhere.toml"))
               Expect.equal errors [ "/virtual/nowhere.toml: file not found" ] "one line"

@@ -21,7 +21,7 @@ public sealed record DatasetLayout(
     Modality Modality)
 {
     /// <summary>The layouts GazeInsight knows, by name.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["generic", "kvasir", "nci-isbi", "isic"];
+    public static IReadOnlyList<string> Names { get; } = ["generic", "generic-mri", "kvasir", "nci-isbi", "isic"];
 
     /// <summary>Folder (under the root) holding gaze map folders such as <c>heatmap</c> and <c>crf_compat1</c>.</summary>
     public const string GazeFolder = "gaze";
@@ -36,6 +36,8 @@ public sealed record DatasetLayout(
     public static DatasetLayout? TryGet(string name) => name switch
     {
         "generic" => new("generic", "images", [".png", ".jpg", ".jpeg", ".bmp"], "masks", "", [".png", ".jpg", ".jpeg", ".bmp"], Modality.Rgb),
+        // as generic, with one-channel slices z-scored per slice (the synthetic MRI-like set)
+        "generic-mri" => new("generic-mri", "images", [".png", ".jpg", ".jpeg", ".bmp"], "masks", "", [".png", ".jpg", ".jpeg", ".bmp"], Modality.Mri),
         "kvasir" => new("kvasir", "images", [".jpg", ".jpeg", ".png"], "masks", "", [".jpg", ".jpeg", ".png"], Modality.Rgb),
         "nci-isbi" => new("nci-isbi", "images", [".dcm"], "masks", "", [".png"], Modality.Mri),
         "isic" => new("isic", "images", [".jpg", ".jpeg", ".png"], "labels", "_segmentation", [".png"], Modality.Rgb),

@@ -91,16 +91,23 @@ public static class SyntheticDataset
         Parallel.For(0, total, i =>
         {
             string id = IdOf(i);
-            SyntheticScene scene = SyntheticScene.Render(id, size, options.Distractors, options.Seed, options.Decoys);
-            IReadOnlyList<Fixation> simulated = GazeSimulator.Simulate(id + ".png", scene.Mask, size, size, gaze, gazeSeed, scene.DistractorMask, scene.DecoyMask);
+            (byte[] pixels, int channels, byte[] mask, byte[] distractorMask, byte[]? decoyMask, LesionDescription description) = Render(options, id);
+            IReadOnlyList<Fixation> simulated = GazeSimulator.Simulate(id + ".png", mask, size, size, gaze, gazeSeed, distractorMask, decoyMask);
             byte[] heat = GazeHeatmap.ToBytes(GazeHeatmap.Build(simulated, size, size, heatmap));
-            byte[] refined = GazeHeatmap.ToBytes(DenseCrf.Refine(ChannelMajor(scene.Rgb, size), 3, size, size, GazeHeatmap.FromBytes(heat), crf));
-            ImageFile.WriteRgb8(Path.Combine(root, "images", id + ".png"), size, size, scene.Rgb);
-            ImageFile.WriteGray8(Path.Combine(root, "masks", id + ".png"), size, size, scene.Mask);
+            byte[] refined = GazeHeatmap.ToBytes(DenseCrf.Refine(ChannelMajor(pixels, channels, size), channels, size, size, GazeHeatmap.FromBytes(heat), crf));
+            if (channels == 3)
+            {
+                ImageFile.WriteRgb8(Path.Combine(root, "images", id + ".png"), size, size, pixels);
+            }
+            else
+            {
+                ImageFile.WriteGray8(Path.Combine(root, "images", id + ".png"), size, size, pixels);
+            }
+            ImageFile.WriteGray8(Path.Combine(root, "masks", id + ".png"), size, size, mask);
             ImageFile.WriteGray8(Path.Combine(root, "gaze", GazeBuild.HeatmapFolder, id + ".png"), size, size, heat);
             ImageFile.WriteGray8(Path.Combine(root, "gaze", GazeBuild.CrfFolder, id + ".png"), size, size, refined);
             fixations[i] = simulated;
-            descriptions[i] = SyntheticScene.Corrupt(scene.Description, options.DescriptionCorruption, options.Seed);
+            descriptions[i] = description;
             progress?.Report(new SyntheticProgress(Interlocked.Increment(ref done), total));
         });
 
@@ -111,8 +118,26 @@ public static class SyntheticDataset
         File.WriteAllText(Path.Combine(root, "synthetic.json"), JsonSerializer.Serialize(options, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    private static float[] ChannelMajor(byte[] rgb, int size)
+    /// <summary>One scene of the options' modality: pixels (interleaved), channels, lesion and
+    /// look-alike masks, the decoys' mask (RGB only), and the (possibly corrupted) description.</summary>
+    private static (byte[] Pixels, int Channels, byte[] Mask, byte[] DistractorMask, byte[]? DecoyMask, LesionDescription Description) Render(SyntheticOptions options, string id)
     {
+        if (options.Modality == Modality.Mri)
+        {
+            SyntheticMriScene.Slice slice = SyntheticMriScene.Render(id, options.ImageSize, options.Distractors, options.Seed);
+            return (slice.Gray, 1, slice.Mask, slice.DistractorMask, null, SyntheticMriScene.Corrupt(slice.Description, options.DescriptionCorruption, options.Seed));
+        }
+        SyntheticScene scene = SyntheticScene.Render(id, options.ImageSize, options.Distractors, options.Seed, options.Decoys);
+        return (scene.Rgb, 3, scene.Mask, scene.DistractorMask, scene.DecoyMask, SyntheticScene.Corrupt(scene.Description, options.DescriptionCorruption, options.Seed));
+    }
+
+    private static float[] ChannelMajor(byte[] pixels, int channels, int size)
+    {
+        if (channels == 1)
+        {
+            return pixels.Select(v => (float)v).ToArray();
+        }
+        byte[] rgb = pixels;
         int n = size * size;
         var planes = new float[3 * n];
         for (int i = 0; i < n; i++)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using GazeInsight.Imaging.Data;
 
 namespace GazeInsight.Imaging.Synthetic;
 
@@ -67,6 +68,17 @@ public sealed record SyntheticOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public double GazeSpill { get; init; }
 
+    /// <summary>Rgb (the default): photograph-like lesions (<see cref="SyntheticScene"/>); Mri:
+    /// one-channel MRI-like slices (<see cref="SyntheticMriScene"/>), read with the
+    /// "generic-mri" layout. Left out of synthetic.json and the cache key when Rgb, so that
+    /// the default set and its cache are what they were before the option existed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public Modality Modality { get; init; }
+
+    /// <summary>The layout the set is read with: "generic" (RGB) or "generic-mri".</summary>
+    [JsonIgnore]
+    public string Layout => Modality == Modality.Mri ? "generic-mri" : "generic";
+
     /// <summary>Checks every option; throws <see cref="ArgumentException"/> naming the first bad one with its value.</summary>
     public SyntheticOptions Validated()
     {
@@ -80,6 +92,7 @@ public sealed record SyntheticOptions
         Require(GazeMinFixations >= 1 && GazeMaxFixations >= GazeMinFixations && GazeMaxFixations <= 1000,
             $"gaze fixations must satisfy 1 <= min <= max <= 1000, got {GazeMinFixations}..{GazeMaxFixations}");
         Require(HeatmapSigma > 0 && double.IsFinite(HeatmapSigma), $"heatmap sigma must be positive, got {HeatmapSigma}");
+        Require(Enum.IsDefined(Modality), $"modality must be Rgb or Mri, got {Modality}");
         Require(DescriptionCorruption >= 0 && DescriptionCorruption <= 1, $"description corruption must be in [0, 1], got {DescriptionCorruption}");
         Require(Decoys is >= 0 and <= 4, $"decoys must be in 0..4, got {Decoys}");
         Require(DecoyDwell >= 0 && DecoyDwell <= 1, $"decoy dwell must be in [0, 1], got {DecoyDwell}");
@@ -114,6 +127,10 @@ public sealed record SyntheticOptions
         if (GazeSpill != 0)
         {
             canonical += ";spill=" + GazeSpill.ToString("R", CultureInfo.InvariantCulture);
+        }
+        if (Modality != Modality.Rgb)
+        {
+            canonical += ";modality=" + Modality.ToString().ToLowerInvariant();
         }
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
         return Convert.ToHexString(hash, 0, 8).ToLowerInvariant();

@@ -148,7 +148,7 @@ let private importIntoCell (args: ParseResults<ImportArgs>) (experiment: string)
             let layout =
                 match cfg.Data.Source with
                 | Folder(_, layout) -> layout
-                | Synthetic _ -> "generic"
+                | Synthetic s -> (TorchEngine.syntheticOptions s).Layout
 
             let channels = if DatasetLayout.Get(layout).Modality = Modality.Mri then 1 else 3
             let recorded = store.ReadDataShape() |> Option.ofObj
