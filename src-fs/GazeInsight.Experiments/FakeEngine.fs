@@ -94,10 +94,11 @@ let engine (o: Options) : Execution.Engine =
             if it % cfg.Train.EvalEvery = 0 then
                 Store.writeAtomic ckpt (string it)
 
-        let cases =
+        // a synthetic set's real test ids (so that reports find each case's image), else case_NNN
+        let cases, caseId =
             match cfg.Data.Source with
-            | Synthetic s -> s.Test
-            | Folder _ -> 20
+            | Synthetic s -> s.Test, (fun i -> GazeInsight.Imaging.Synthetic.SyntheticDataset.IdOf(s.Train + i))
+            | Folder _ -> 20, (fun i -> $"case_{i:D3}")
 
         // every output of the method; the first one's numbers are the single-output methods'
         let rows =
@@ -110,7 +111,7 @@ let engine (o: Options) : Execution.Engine =
                           yield
                               { Output = output
                                 Checkpoint = checkpoint
-                                Case = $"case_{i:D3}"
+                                Case = caseId i
                                 Values = [ Metric.Dice, dice; Metric.IoU, iou ] } ]
 
         { Cases = rows

@@ -12,6 +12,7 @@ type RunnerArgs =
     | [<CliPrefix(CliPrefix.None)>] Sweep of ParseResults<Sweep.Args>
     | [<CliPrefix(CliPrefix.None)>] Table of ParseResults<Table.Args>
     | [<CliPrefix(CliPrefix.None)>] Status of ParseResults<Status.Args>
+    | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportCommand.Args>
     | [<CliPrefix(CliPrefix.None); Hidden>] Cell of ParseResults<Cell.Args>
     // -- commands of other areas go here (one case each) --
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<Eval.Args>
@@ -31,6 +32,7 @@ type RunnerArgs =
             | Data _ -> "data sets and files: inspect FILE, check --data DIR --layout NAME, prepare-nci-isbi."
             | Sweep _ -> "run the cells of an experiment TOML that are not finished yet (of every experiment, for a paper TOML)."
             | Table _ -> "rebuild the tables of an experiment, or a paper's cross-data-set tables, from stored results (no training)."
+            | Report _ -> "the HTML results report of an experiment or paper file (results/<name>/report/index.html), from stored results."
             | Status _ -> "show the progress of an experiment (also while a sweep runs elsewhere)."
             | Cell _ -> "run one cell from its folder (used by sweep's child processes)."
             | Eval _ -> "Dice, IoU, HD, HD95, ASD, ASSD, MASD of predicted masks against ground truth (per-case CSV)."
@@ -50,6 +52,7 @@ let private dispatch (results: ParseResults<RunnerArgs>) =
     | Table args when PaperCommand.isPaperFile (args.GetResult Table.File) -> PaperCommand.table args
     | Table args -> Table.run args
     | Status args -> Status.run args
+    | Report args -> ReportCommand.run args
     | Cell args -> Cell.run args
     | Eval args -> Eval.run args
     | Bench_Metrics args -> BenchMetrics.run args

@@ -219,6 +219,9 @@ let execute (args: ParseResults<Args>) (spec: ExperimentSpec) (device: string) =
                     let text, dir = Table.writeTables spec results
                     printfn "\n%s" text
 
+                    if engine = "torch" then
+                        Report.afterSweep spec results cache
+
                     printfn
                         "%s: %d of %d cells finished (%d trained by this run, %.0f s); tables in %s/table.md"
                         spec.Name
