@@ -58,7 +58,17 @@ let run (args: ParseResults<Args>) : int =
                         Console.Out.WriteLine(ChildExecutor.formatProgress p)
                         Console.Out.Flush() }
 
-        match Execution.executeCell engine dir progress cts.Token with
+        // `runner status` and a waiting `sweep --executor slurm` probe a cell's lock by taking it
+        // for an instant: a cell starting in that instant finds it held. Only a lock still held
+        // a second later is another runner's (or a finished cell: nothing to retry).
+        let rec attempt retries =
+            match Execution.executeCell engine dir progress cts.Token with
+            | Execution.Busy when retries > 0 && not cts.IsCancellationRequested && not (IO.File.Exists(IO.Path.Combine(dir, Store.MetricsFile))) ->
+                Thread.Sleep 200
+                attempt (retries - 1)
+            | outcome -> outcome
+
+        match attempt 5 with
         | Execution.Succeeded -> Cli.Exit.Ok
         | Execution.Busy ->
             eprintfn "cell %s is being run (or was finished) by another runner" dir

@@ -26,10 +26,8 @@ let private reachable (runner: string list) (results: string) =
       if not (IO.Path.IsPathRooted results) then
           yield $"{results}: the results folder must be an absolute path (the tasks find their cells by it)" ]
 
-let private cellCounts (spec: ExperimentSpec) (results: string) =
-    let states = spec.Cells |> List.map (fun c -> Store.state (Store.cellDir results spec.Name c.Id))
-    let count s = states |> List.filter ((=) s) |> List.length
-    count Plan.Finished, count Plan.Running
+let private finishedCount (spec: ExperimentSpec) (results: string) =
+    spec.Cells |> List.filter (fun c -> Store.state (Store.cellDir results spec.Name c.Id) = Plan.Finished) |> List.length
 
 /// Follows the experiment's live tasks until none is left; prints a line whenever the counts
 /// change. Ok false when stopped by Ctrl-C/SIGTERM (the array runs on), Error when squeue
@@ -49,8 +47,11 @@ let private follow (spec: ExperimentSpec) (results: string) (ct: CancellationTok
             failures <- 0
             let ours = SlurmExecutor.tasksOf (SlurmExecutor.readSubmissions expDir) tasks
             let live = ours |> Map.filter (fun _ (_, t) -> t |> Option.exists (fun t -> SlurmArray.isLive t.State))
-            let queued = live |> Map.filter (fun _ (_, t) -> t |> Option.exists (fun t -> t.State = "PENDING")) |> Map.count
-            let finished, running = cellCounts spec results
+            let inState state = live |> Map.filter (fun _ (_, t) -> t |> Option.exists (fun t -> t.State = state)) |> Map.count
+            let queued, running = inState "PENDING", inState "RUNNING"
+            // metrics.json only: probing the locks here would collide with tasks taking them
+            let finished =
+                spec.Cells |> List.filter (fun c -> IO.File.Exists(IO.Path.Combine(Store.cellDir results spec.Name c.Id, Store.MetricsFile))) |> List.length
             let line = $"slurm: {finished} of {spec.Cells.Length} cells done, {running} running, {queued} queued"
 
             if line <> last then
@@ -99,7 +100,7 @@ let run (spec: ExperimentSpec) (results: string) (runtime: CellRuntime) (engine:
                 | Ok true ->
                     let text, dir = Table.writeTables spec results
                     printfn "\n%s" text
-                    let finished, _ = cellCounts spec results
+                    let finished = finishedCount spec results
                     printfn "%s: %d of %d cells finished (%.0f s from submission to table); tables in %s/table.md" spec.Name finished spec.Cells.Length clock.Elapsed.TotalSeconds dir
                     let expDir = Store.experimentDir results spec.Name
                     let tasks = SlurmExecutor.readSubmissions expDir |> SlurmArray.latest
