@@ -50,7 +50,11 @@ batch_size = 2
              failtestf "the tiny torch sweep failed (%d): %s %s" r.ExitCode r.Out r.Err
 
          let expDir = dir.File "results/torch-tiny"
-         let cell = Directory.GetDirectories expDir |> Array.exactlyOne
+         // the experiment folder also holds the sweep's report/: the cell is the folder with a config
+         let cell =
+             Directory.GetDirectories expDir
+             |> Array.filter (fun d -> File.Exists(Path.Combine(d, "config.toml")))
+             |> Array.exactlyOne
          let data = Directory.GetDirectories(dir.File "cache") |> Array.exactlyOne
          dir, cell, data)
 

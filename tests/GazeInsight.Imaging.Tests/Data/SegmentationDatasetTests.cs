@@ -157,7 +157,7 @@ public sealed class SegmentationDatasetTests : IDisposable
         Assert.StartsWith(Path.Combine(Root, "train.txt") + ":line 2: id 'b' has no mask", ex.Message);
 
         var unknown = Assert.Throws<InvalidInputException>(() => SegmentationDataset.Open(Root, "voc"));
-        Assert.Contains("unknown data set layout 'voc' (known: generic, kvasir, nci-isbi, isic)", unknown.Message);
+        Assert.Contains("unknown data set layout 'voc' (known: generic, generic-mri, kvasir, nci-isbi, isic)", unknown.Message);
 
         Assert.Contains("data folder not found",
             Assert.Throws<InvalidInputException>(() => SegmentationDataset.Open(Path.Combine(Root, "nope"), "generic")).Message);
