@@ -197,9 +197,11 @@ let tests =
                   "[data]\nsource = \"synthetic\"\n[data.synthetic]\ntrain = 3\ntest = 1\nsize = 32\n[method]\nkind = \"full\"\n"
               )
               let args = [ "gaze"; "benchmark"; "--experiment"; "exp.toml"; "--cache"; dir.File "cache"; "--thresholds"; "0.5" ]
-              let bench = run dir.Path (args @ [ "--set"; "data.synthetic.decoys=1"; "--set"; "data.synthetic.decoy_dwell=0.5" ])
+              let bench =
+                  run dir.Path (args @ [ "--set"; "data.synthetic.decoys=1"; "--set"; "data.synthetic.decoy_dwell=0.5"; "--set"; "data.synthetic.heatmap_sigma=50" ])
               Expect.equal bench.ExitCode 0 $"benchmark: {bench.Err}"
               Expect.stringContains bench.Out "decoys 1, decoy dwell 0.5, gaze spill 0)" "the options of the set it scored"
+              Expect.stringContains bench.Out "heatmap sigma 50;" "the set's own sigma, not the layout's default (70)"
               Expect.stringContains bench.Out "images: 4;" "every image of the set"
               Expect.stringContains bench.Out "| 0.5 |" "a row per threshold"
               let bad = run dir.Path (args @ [ "--set"; "data.synthetic.decoy_dwell=0.5" ])

@@ -118,7 +118,7 @@ type BenchmarkArgs =
             | Exact _ -> "also run the exact-filter CRF on the first N images (slow: seconds per 96x96 image)."
             | Crf_Spatial_Std _ -> "CRF bilateral spatial std, pixels (default 80)."
             | Crf_Colour_Std _ -> "CRF bilateral colour std (default 13)."
-            | Sigma _ -> "heatmap sigma in canvas pixels (default 50 for nci-isbi, else 70)."
+            | Sigma _ -> "heatmap sigma in canvas pixels (default: an experiment's synthetic set's own, else 50 for nci-isbi, 70 otherwise)."
 
 [<RequireSubcommand>]
 type Args =
@@ -310,31 +310,32 @@ let private syntheticRoot (args: ParseResults<BenchmarkArgs>) (options: Syntheti
     SyntheticDataset.Ensure(options, cache, null)
 
 /// The data the benchmark scores: --data, the data of an experiment's first cell, or the default
-/// synthetic set; with its layout. Error: the exit code (the problems are printed).
-let private benchmarkData (args: ParseResults<BenchmarkArgs>) : Result<string * string, int> =
+/// synthetic set; with its layout and the heatmap sigma its gaze maps were made with (a synthetic
+/// set's own, else the layout's default). Error: the exit code (the problems are printed).
+let private benchmarkData (args: ParseResults<BenchmarkArgs>) : Result<string * string * float, int> =
     let layoutArg = args.GetResult(BenchmarkArgs.Layout, Cli.LayoutChoice.Generic).Name
 
     match args.TryGetResult BenchmarkArgs.Data, args.TryGetResult Experiment with
     | Some _, Some _ -> raise (ArgumentException "--data and --experiment name two data sets: give one")
-    | Some dir, None -> Ok(dir, layoutArg)
+    | Some dir, None -> Ok(dir, layoutArg, defaultSigma layoutArg)
     | None, Some file ->
         SpecLoading.load file (args.GetResults BenchmarkArgs.Set) false
         |> Result.map (fun spec ->
             let cell = List.head spec.Cells
 
             match cell.Config.Data.Source with
-            | GazeInsight.Experiments.Folder(root, layout) -> root, layout
+            | GazeInsight.Experiments.Folder(root, layout) -> root, layout, defaultSigma layout
             | GazeInsight.Experiments.Synthetic s ->
                 let root = syntheticRoot args (TorchEngine.syntheticOptions s)
                 printfn "data: synthetic set of %s (cell %s; decoys %d, decoy dwell %s, gaze spill %s) %s" file cell.Id s.Decoys (inv s.DecoyDwell) (inv s.GazeSpill) root
-                root, "generic")
+                root, "generic", s.HeatmapSigma)
     | None, None when not (args.GetResults BenchmarkArgs.Set).IsEmpty -> raise (ArgumentException "--set needs --experiment")
     | None, None ->
         let root = syntheticRoot args (SyntheticOptions())
         printfn "data: default synthetic set %s" root
-        Ok(root, layoutArg)
+        Ok(root, layoutArg, SyntheticOptions().HeatmapSigma)
 
-let private benchmarkOn (args: ParseResults<BenchmarkArgs>) (root: string) (layout: string) =
+let private benchmarkOn (args: ParseResults<BenchmarkArgs>) (root: string) (layout: string) (sigma: float) =
 
     let csv = args.GetResult(BenchmarkArgs.Fixations, Path.Combine(root, "gaze", "fixations.csv"))
 
@@ -348,7 +349,7 @@ let private benchmarkOn (args: ParseResults<BenchmarkArgs>) (root: string) (layo
     let crf =
         crfOptions (args.TryGetResult BenchmarkArgs.Crf_Spatial_Std) (args.TryGetResult BenchmarkArgs.Crf_Colour_Std) None None
 
-    let heatmap = HeatmapOptions(args.GetResult(BenchmarkArgs.Sigma, defaultSigma layout))
+    let heatmap = HeatmapOptions(args.GetResult(BenchmarkArgs.Sigma, sigma))
     let exact = args.GetResult(Exact, 0)
 
     let r =
@@ -389,7 +390,7 @@ let private benchmarkOn (args: ParseResults<BenchmarkArgs>) (root: string) (layo
 let private benchmark (args: ParseResults<BenchmarkArgs>) =
     match benchmarkData args with
     | Error code -> code
-    | Ok(root, layout) -> benchmarkOn args root layout
+    | Ok(root, layout, sigma) -> benchmarkOn args root layout sigma
 
 let run (args: ParseResults<Args>) : int =
     try
