@@ -31,7 +31,12 @@ type GalleryCase =
       /// The image with the ground truth's outline (green).
       Overlay: byte[]
       /// The gaze map over the image (None where the data set has none).
-      Gaze: byte[] option }
+      Gaze: byte[] option
+      /// One seed's prediction: the image, gaze in red, the ground truth's outline in blue, the
+      /// prediction's in green (PredictionWriter's overlay; None where the cell has no checkpoint).
+      Prediction: byte[] option
+      /// The FGI teacher's attention to the text per scale, x1..x4 (empty for other methods).
+      Attention: byte[] list }
 
 type Section =
     { Title: string
@@ -136,11 +141,12 @@ let crossTableHtml (t: PaperTables.CrossTable) =
     sb.ToString()
 
 /// The gallery: one figure per case with its Dice; a button re-sorts (worst first, then best first).
-let galleryHtml (row: string) (total: int) (cases: GalleryCase list) =
+/// `predicted`: which cell and checkpoint the predictions come from, or why there are none.
+let galleryHtml (row: string) (total: int) (predicted: string) (cases: GalleryCase list) =
     let sb = StringBuilder()
     let shown = if cases.Length < total then $"the {cases.Length} worst of {total} test cases" else $"all {total} test cases"
 
-    sb.Append($"<p>Row <b>{esc row}</b>, {shown}, by Dice per case (mean over seeds): ground truth outlined in green; gaze map in red. ")
+    sb.Append($"<p>Row <b>{esc row}</b>, {shown}, by Dice per case (mean over seeds): ground truth outlined in green; gaze map in red; {esc predicted}. ")
       .Append("<button type=\"button\" class=\"sort\" data-order=\"worst\">show best first</button></p><div class=\"gallery\">")
     |> ignore
 
@@ -152,6 +158,12 @@ let galleryHtml (row: string) (total: int) (cases: GalleryCase list) =
         match c.Gaze with
         | Some g -> sb.Append(img $"{c.Case}: gaze map" g) |> ignore
         | None -> ()
+
+        match c.Prediction with
+        | Some p -> sb.Append(img $"{c.Case}: prediction (green) and ground truth (blue)" p) |> ignore
+        | None -> ()
+
+        c.Attention |> List.iteri (fun i a -> sb.Append(img $"{c.Case}: teacher attention x{i + 1}" a) |> ignore)
 
         sb.Append($"<figcaption>{esc c.Case}: Dice {dice}%%</figcaption></figure>") |> ignore
 
@@ -325,6 +337,74 @@ type Options =
       /// At most this many cases in a gallery (the worst ones).
       GalleryLimit: int }
 
+/// The predictions of the gallery's cases by the row's first finished seed (its best checkpoint,
+/// on the CPU), through the same writer as `runner predict`: per id the overlay and, for an FGI
+/// cell with text, the teacher's attention maps. Returns what to say about them and a lookup.
+let private galleryPredictions
+    (spec: ExperimentSpec)
+    (o: Options)
+    (cells: Cell list)
+    (output: Output)
+    (data: GazeInsight.Imaging.Data.SegmentationDataset)
+    (ids: string list)
+    : string * (string -> byte[] option * byte[] list) =
+    let none = fun (_: string) -> None, []
+    let cellDirOf (c: Cell) = Store.cellDir o.ResultsRoot spec.Name c.Id
+
+    let trained =
+        cells
+        |> List.sortBy _.Seed
+        |> List.tryFind (fun c -> Directory.Exists(GazeInsight.Torch.Training.CheckpointStore(cellDirOf c).BestFolder))
+
+    match trained with
+    | None -> "no trained checkpoint, so no predictions", none
+    | Some cell ->
+        let dir = cellDirOf cell
+        let store = GazeInsight.Torch.Training.CheckpointStore(dir)
+        let scratch = Path.Combine(Path.GetTempPath(), "gazeinsight-report-" + Guid.NewGuid().ToString("N"))
+        let device = GazeInsight.Torch.Backend.TorchBackend.ResolveDevice "cpu"
+        let idList = ResizeArray ids :> Collections.Generic.IReadOnlyList<string>
+
+        let predictInto (which: Output) (folder: string) =
+            CellPrediction.write dir cell.Config store.BestFolder data idList which "cpu" device (Path.Combine(scratch, folder))
+
+        let readPng (path: string) = if File.Exists path then Some(File.ReadAllBytes path) else None
+
+        try
+            match predictInto output "headline" with
+            | Error problems -> $"no predictions ({String.Join(' ', problems)})", none
+            | Ok _ ->
+                // the teacher reads the text: its attention per scale, whatever output the row shows
+                let attention =
+                    if List.contains Output.Teacher (MethodOutputs.all cell.Config.Method) && TorchEngine.needsText cell.Config then
+                        match predictInto Output.Teacher "teacher" with
+                        | Ok _ -> true
+                        | Error _ -> false
+                    else
+                        false
+
+                let byId =
+                    ids
+                    |> List.map (fun id ->
+                        let overlay = readPng (Path.Combine(scratch, "headline", "overlays", id + ".png"))
+
+                        let maps =
+                            if attention then
+                                [ 1..4 ] |> List.choose (fun s -> readPng (Path.Combine(scratch, "teacher", "attention", $"{id}_x{s}.png")))
+                            else
+                                []
+
+                        id, (overlay, maps))
+                    |> Map.ofList
+
+                let said =
+                    $"predictions of seed {cell.Seed} (cell {cell.Id}, best checkpoint, output {output.Name}): ground truth in blue, prediction in green"
+                    + (if attention then "; the teacher's attention to the text at scales x1..x4" else "")
+
+                said, (fun id -> Map.tryFind id byId |> Option.defaultValue (None, []))
+        finally
+            if Directory.Exists scratch then Directory.Delete(scratch, true)
+
 /// The gallery of one row: per test case, Dice averaged over the seeds; the data is read from the
 /// cell's data set (a synthetic set is generated into the cache if it is not there yet).
 let private gallery (spec: ExperimentSpec) (results: Tables.Results) (o: Options) : string =
@@ -364,18 +444,24 @@ let private gallery (spec: ExperimentSpec) (results: Tables.Results) (o: Options
                 let known = Set.ofSeq data.TestIds
                 let worst = perCase |> Map.toList |> List.filter (fun (id, _) -> known.Contains id) |> List.sortBy snd |> List.truncate o.GalleryLimit
 
+                let ids = worst |> List.map fst
+                let predicted, predictions = galleryPredictions spec o cells output data ids
+
                 let cases =
                     worst
                     |> List.map (fun (id, dice) ->
                         let sample = data.Load id
+                        let prediction, attention = predictions id
 
                         { Case = id
                           Dice = 100.0 * dice
                           Overlay = overlayPng sample.Image sample.Mask 128
-                          Gaze = sample.GazeMap |> Option.ofObj |> Option.map (fun g -> gazePng sample.Image g 128) })
+                          Gaze = sample.GazeMap |> Option.ofObj |> Option.map (fun g -> gazePng sample.Image g 128)
+                          Prediction = prediction
+                          Attention = attention })
 
                 let label = if output <> MethodOutputs.headline cfg.Method then $"{row}:{output.Name}" else row
-                galleryHtml label perCase.Count cases
+                galleryHtml label perCase.Count predicted cases
 
 /// The sections of one experiment: rows, cells, tables with their box plots, curves, gallery.
 let experimentSections (spec: ExperimentSpec) (o: Options) : Section list =

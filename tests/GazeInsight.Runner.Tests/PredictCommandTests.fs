@@ -91,6 +91,13 @@ let tests =
               let r = predict dir [ "--checkpoint"; cell; "--data"; "data"; "--out"; "out"; "--output"; "average" ]
               Expect.equal r.ExitCode 0 $"predict exit code\n{r.Out}\n{r.Err}"
               expectMasks (dir.File "out") (ids |> List.skip 6)
+
+              // the report the sweep wrote: its gallery shows the cell's predictions and the teacher's attention
+              let html = File.ReadAllText(Path.Combine(dir.Path, "results", "tiny", "report", "index.html"))
+              let count (s: string) = Regex.Matches(html, Regex.Escape s).Count
+              Expect.stringContains html "predictions of seed 0 (cell" "says whose predictions"
+              Expect.equal (count "prediction (green) and ground truth (blue)") 2 "a prediction per test case"
+              Expect.equal (count "teacher attention x4") 2 "four attention maps per test case"
           }
 
           test "PyTorch weights imported into an experiment's cell (the same factory builds the networks) predict" {

@@ -286,8 +286,6 @@ let private predict (args: ParseResults<PredictArgs>) =
                 else
                     let layout = args.GetResult(PredictArgs.Layout, Cli.LayoutChoice.Generic).Name
                     let dataset = SegmentationDataset.Open(args.GetResult PredictArgs.Data, layout, cfg.Data.GazeMap)
-                    // the cell's own request (one mapping, TorchEngine's) with the data to predict on
-                    let request = TorchEngine.requestAt cfg (dataset.Root, layout) deviceName cellDir
 
                     let output =
                         match args.TryGetResult PredictArgs.Output with
@@ -307,32 +305,9 @@ let private predict (args: ParseResults<PredictArgs>) =
                         | SplitChoice.Train -> dataset.TrainIds
                         | SplitChoice.All -> Seq.append dataset.TrainIds dataset.TestIds |> Seq.toArray :> _
 
-                    // the teacher reads text at test time too: every id needs its embedding file, of one size D
-                    let textProblems =
-                        if TorchEngine.needsText cfg then
-                            GazeInsight.Text.Embeddings.EmbeddingStore(dataset.Root).Verify(ids) |> List.ofSeq
-                        else
-                            []
-
-                    if not textProblems.IsEmpty then
-                        Cli.invalidInput (
-                            textProblems
-                            @ [ $"{dataset.Root}: this cell's method reads text embeddings for every image (make them with runner text embed --data DIR)" ]
-                        )
-                    else
-                        let shape = MethodFactory.ShapeForPrediction(store.ReadDataShape(), dataset, ids, request.Method)
-                        use method = MethodFactory.Create(request, shape, device)
-
-                        match method.Networks.Keys |> Seq.map (fun n -> Path.Combine(folder, n + ".bin")) |> Seq.filter (File.Exists >> not) |> List.ofSeq with
-                        | missing :: _ ->
-                            raise (InvalidInputException(missing, null, "missing: this cell's method needs every one of its networks (runner import-checkpoint --config ... --network NAME adds one)"))
-                        | [] -> method.Load(folder, false)
-
-                        let text (id: string) = TextEmbeddingFile.TryRead(dataset.EmbeddingPath id)
-
-                        let n =
-                            PredictionWriter.Write(method, TorchEngine.output output, dataset, ids, cfg.Data.ImageSize, device, Func<_, _> text, out)
-
+                    match CellPrediction.write cellDir cfg folder dataset ids output deviceName device out with
+                    | Error problems -> Cli.invalidInput problems
+                    | Ok n ->
                         printfn "wrote %d masks and overlays (%s, %s checkpoint) under %s" n output.Name which.Name out
                         Cli.Exit.Ok
 
