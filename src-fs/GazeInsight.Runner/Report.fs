@@ -28,7 +28,7 @@ let img (alt: string) (png: byte[]) =
 type GalleryCase =
     { Case: string
       Dice: float
-      /// The image with the ground truth's outline (green).
+      /// The image with the ground truth's outline (blue, as in the prediction's overlay).
       Overlay: byte[]
       /// The gaze map over the image (None where the data set has none).
       Gaze: byte[] option
@@ -146,7 +146,7 @@ let galleryHtml (row: string) (total: int) (predicted: string) (cases: GalleryCa
     let sb = StringBuilder()
     let shown = if cases.Length < total then $"the {cases.Length} worst of {total} test cases" else $"all {total} test cases"
 
-    sb.Append($"<p>Row <b>{esc row}</b>, {shown}, by Dice per case (mean over seeds): ground truth outlined in green; gaze map in red; {esc predicted}. ")
+    sb.Append($"<p>Row <b>{esc row}</b>, {shown}, by Dice per case (mean over seeds): ground truth outlined in blue; gaze map in red; {esc predicted}. ")
       .Append("<button type=\"button\" class=\"sort\" data-order=\"worst\">show best first</button></p><div class=\"gallery\">")
     |> ignore
 
@@ -255,7 +255,8 @@ let private savePng (rgb: byte[]) (h: int) (w: int) =
         true)
     |> Option.get
 
-/// The image with the mask's outline in green (a pixel of the mask with a 4-neighbour outside it).
+/// The image with the mask's outline in blue (a pixel of the mask with a 4-neighbour outside it), the
+/// colour PredictionWriter gives the ground truth, so that green is always a prediction.
 let overlayPng (image: GazeInsight.Imaging.Data.RasterImage) (mask: byte[]) (maxSide: int) =
     let rgb, oh, ow, _ = displayRgb image maxSide
     let h, w = image.Height, image.Width
@@ -267,8 +268,8 @@ let overlayPng (image: GazeInsight.Imaging.Data.RasterImage) (mask: byte[]) (max
             if inside y x && not (inside (y - 1) x && inside (y + 1) x && inside y (x - 1) && inside y (x + 1)) then
                 let p = (y * ow + x) * 3
                 rgb[p] <- 0uy
-                rgb[p + 1] <- 230uy
-                rgb[p + 2] <- 0uy
+                rgb[p + 1] <- 128uy
+                rgb[p + 2] <- 255uy
 
     savePng rgb oh ow
 
