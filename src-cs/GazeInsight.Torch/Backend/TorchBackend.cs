@@ -92,6 +92,21 @@ public static class TorchBackend
     }
 
     /// <summary>
+    /// On CUDA, lets fp32 matrix products and cuDNN convolutions use TF32 tensor cores (10-bit
+    /// mantissa products, fp32 accumulation), as the training-step benchmark and the PyTorch
+    /// reference's tf32 mode do; training (ExperimentRunner) and the benchmark both switch it on
+    /// here, so that fp32 means the same in both. A process-wide libtorch switch; the CPU has no TF32.
+    /// Returns whether TF32 is on.
+    /// </summary>
+    public static bool UseTf32(Device device)
+    {
+        if (device.type != DeviceType.CUDA) return false;
+        backends.cuda.matmul.allow_tf32 = true;
+        backends.cudnn.allow_tf32 = true;
+        return true;
+    }
+
+    /// <summary>
     /// Resolves "auto" (CUDA when available, else CPU), "cpu", "cuda" or "cuda:N" to a device.
     /// </summary>
     public static Device ResolveDevice(string name)

@@ -33,11 +33,7 @@ public static class TrainStepBenchmark
         var device = TorchBackend.ResolveDevice(request.Device);
         var cuda = device.type == DeviceType.CUDA;
         if (threads is int count) set_num_threads(count);
-        if (cuda)
-        {
-            backends.cuda.matmul.allow_tf32 = true;
-            backends.cudnn.allow_tf32 = true;
-        }
+        TorchBackend.UseTf32(device);
         Determinism.Seed(request.Seed, device);
         using var method = (FgiMethod)MethodFactory.Create(request, new DataShape(3, textDim), device);
         using var data = NewDisposeScope();

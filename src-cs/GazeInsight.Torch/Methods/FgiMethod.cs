@@ -22,7 +22,9 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
 
     private readonly Fgi _options;
     private readonly int? _textDim;
-    private readonly TeacherNet _teacher;
+    private readonly TrainedNetwork<TeacherNet> _teacherNet;
+    private readonly TrainedNetwork<StudentNet> _studentNet;
+    private readonly TeacherNet _teacher;   // the fp32 masters
     private readonly StudentNet _student;
     private readonly OptimizerHelper _teacherOptimizer;
     private readonly OptimizerHelper _studentOptimizer;
@@ -35,17 +37,19 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
 
     /// <param name="shape">The student's widths (Features), both networks' FeatureSize, the input size (sizes the
     /// teacher's positional embeddings), channels and the text size D (required exactly when the teacher fuses text).</param>
-    public FgiMethod(NetworkShape shape, Fgi options, OptimizerOptions optimizer, Device device, long seed)
+    /// <param name="compute">Number format and layout of the training steps (<see cref="TrainedNetwork{T}"/>).</param>
+    public FgiMethod(NetworkShape shape, Fgi options, OptimizerOptions optimizer, ComputeOptions compute, Device device, long seed)
     {
         Validate(options, shape);
         _options = options;
         _textDim = shape.TextDim;
         _seed = seed;
-        _teacher = new TeacherNet(shape.InChannels, options.TeacherFeatures, shape.ImageSize, shape.TextDim,
-            shape.FeatureSize, heads: options.AttentionHeads, learnableFusionWeight: options.FusionWeight == FusionWeight.Learnable);
-        _student = new StudentNet(shape.InChannels, shape.Features, options.TeacherFeatures, shape.FeatureSize);
-        _teacher.to(device);
-        _student.to(device);
+        _teacherNet = new TrainedNetwork<TeacherNet>(() => new TeacherNet(shape.InChannels, options.TeacherFeatures, shape.ImageSize, shape.TextDim,
+            shape.FeatureSize, heads: options.AttentionHeads, learnableFusionWeight: options.FusionWeight == FusionWeight.Learnable), device, compute);
+        _studentNet = new TrainedNetwork<StudentNet>(() => new StudentNet(shape.InChannels, shape.Features, options.TeacherFeatures, shape.FeatureSize),
+            device, compute);
+        _teacher = _teacherNet.Master;
+        _student = _studentNet.Master;
         _teacherOptimizer = OptimizerFactory.Create(_teacher.parameters(), optimizer);
         _studentOptimizer = OptimizerFactory.Create(_student.parameters(), optimizer);
         _generator = new Generator((ulong)seed, device);
@@ -103,13 +107,18 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
         var gaze = batch.Gaze ?? throw new InvalidOperationException("FGI trains on gaze maps: the batch has none");
         var text = TextFor(batch);
         var textValid = text is null ? null : batch.TextValid;
+        // images, masks, DARM, CutMix and noise stay fp32 whatever the precision: only the networks'
+        // passes run in the compute format, and every loss reads their outputs in fp32
         var images = batch.Images;
         var highConfidence = gaze.ge(_options.HighThreshold).to_type(images.dtype);
         var broad = gaze.ge(_options.LowThreshold).to_type(images.dtype);
 
         _teacherOptimizer.zero_grad();
         _studentOptimizer.zero_grad();
-        var teacher = _teacher.Run(images, text, needAttention: false, textValid);
+        _teacherNet.BeginStep();
+        _studentNet.BeginStep();
+        var teacherText = text is null ? null : _teacherNet.Input(text);
+        var teacher = InFloat32(_teacherNet.Compute.Run(_teacherNet.Input(images), teacherText, needAttention: false, textValid));
 
         _generator.manual_seed((long)StepSeed.For(_seed, iteration, DarmSalt));
         Tensor? darmMask = null;
@@ -122,7 +131,7 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
             darmMask = Darm.SampleMask(region, darm.Ratio, darm.MinPatch, darm.MaxPatch, _generator);
             studentImages = images.masked_fill(darmMask, darm.Fill);
         }
-        var student = _student.Run(studentImages, withFeatures: _options.AfcWeight > 0);
+        var student = InFloat32(_studentNet.Compute.Run(_studentNet.Input(studentImages), withFeatures: _options.AfcWeight > 0));
 
         var (teacherLoss, studentLoss) = SupervisedLosses(teacher.Logits, student.Logits, highConfidence, broad, darmMask);
         var loss = teacherLoss + studentLoss;
@@ -136,13 +145,15 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
         }
         if (_options.Cwc != CwcVariant.Off)
         {
-            var (studentFromTeacher, teacherFromStudent) = Consistency(images, text, textValid, teacher.Logits, student.Logits, iteration);
+            var (studentFromTeacher, teacherFromStudent) = Consistency(images, teacherText, textValid, teacher.Logits, student.Logits, iteration);
             loss = loss + ramp * _options.CwcWeight * (teacherFromStudent is null ? studentFromTeacher : studentFromTeacher + teacherFromStudent);
             terms.Add(studentFromTeacher);
             if (teacherFromStudent is not null) terms.Add(teacherFromStudent);
         }
 
         loss.backward();
+        _teacherNet.EndStep();
+        _studentNet.EndStep();
         _teacherOptimizer.step();
         _studentOptimizer.step();
         using (no_grad())
@@ -155,6 +166,12 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
         _termSteps++;
         return loss.detach().MoveToOuterDisposeScope();
     }
+
+    // bf16 outputs are read in fp32 by the losses (sigmoid, softmax, logs, means), as autocast would
+    private static NetworkOutput InFloat32(NetworkOutput output) => new(
+        output.Logits.to_type(ScalarType.Float32),
+        output.Features.Select(f => f.to_type(ScalarType.Float32)).ToArray(),
+        output.Attention);
 
     private static Tensor ForegroundFraction(Tensor logits) => logits[.., 1].gt(0).to_type(ScalarType.Float32).mean();
 
@@ -175,16 +192,17 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
 
     // Both networks see one CutMix of the clean batch plus uniform noise and learn from the other
     // network's detached logits mixed with the same boxes (the teacher keeps each base image's text).
+    // text is already in the teacher's compute format; images and logits are fp32.
     private (Tensor StudentFromTeacher, Tensor? TeacherFromStudent) Consistency(Tensor images, Tensor? text, Tensor? textValid, Tensor teacherLogits, Tensor studentLogits, int iteration)
     {
         _generator.manual_seed((long)StepSeed.For(_seed, iteration, CutMixSalt));
         using var cut = CutMix.Sample(images.shape[0], images.shape[2], images.shape[3], _generator);
         var noise = (rand(images.shape, generator: _generator, dtype: images.dtype, device: images.device) * 2 - 1) * _options.CutMixNoise;
         var mixed = CutMix.Apply(images, cut) + noise;
-        var studentMixed = _student.forward(mixed);
+        var studentMixed = _studentNet.Compute.forward(_studentNet.Input(mixed)).to_type(ScalarType.Float32);
         var studentFromTeacher = ConfidenceWeightedConsistency.Loss(studentMixed, CutMix.Apply(teacherLogits.detach(), cut), _options.TauPositive, _options.TauNegative, _options.CwcProbability);
         if (_options.Cwc != CwcVariant.Bidirectional) return (studentFromTeacher, null);
-        var teacherMixed = _teacher.Forward(mixed, text, textValid);
+        var teacherMixed = _teacherNet.Compute.Forward(_teacherNet.Input(mixed), text, textValid).to_type(ScalarType.Float32);
         return (studentFromTeacher, ConfidenceWeightedConsistency.Loss(teacherMixed, CutMix.Apply(studentLogits.detach(), cut), _options.TauPositive, _options.TauNegative, _options.CwcProbability));
     }
 
@@ -193,14 +211,15 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
     private Tensor CleanStudentLogits(Tensor images)
     {
         using var noGrad = no_grad();
-        _student.train(false);
+        var student = _studentNet.Compute;
+        student.train(false);
         try
         {
-            return _student.forward(images);
+            return student.forward(_studentNet.Input(images)).to_type(ScalarType.Float32);
         }
         finally
         {
-            _student.train(true);
+            student.train(true);
         }
     }
 
@@ -245,8 +264,8 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
 
     public void SetTraining(bool training)
     {
-        _teacher.train(training);
-        _student.train(training);
+        _teacherNet.Train(training);
+        _studentNet.Train(training);
     }
 
     public void SetLearningRate(double learningRate)
@@ -289,8 +308,8 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
         _termSums.Dispose();
         _teacherOptimizer.Dispose();
         _studentOptimizer.Dispose();
-        _teacher.Dispose();
-        _student.Dispose();
+        _teacherNet.Dispose();
+        _studentNet.Dispose();
         _generator.Dispose();
     }
 }

@@ -17,10 +17,12 @@ namespace GazeInsight.Torch.Methods;
 public sealed class GazeMedSegMethod : ISegmentationMethod
 {
     private readonly GazeMedSeg _options;
-    private readonly MultiLevelNet _model;
+    private readonly TrainedNetwork<MultiLevelNet> _network;
+    private readonly MultiLevelNet _model;   // the fp32 master
     private readonly OptimizerHelper _optimizer;
 
-    public GazeMedSegMethod(NetworkShape shape, GazeMedSeg options, OptimizerOptions optimizer, Device device)
+    /// <param name="compute">Number format and layout of the training steps (<see cref="TrainedNetwork{T}"/>).</param>
+    public GazeMedSegMethod(NetworkShape shape, GazeMedSeg options, OptimizerOptions optimizer, ComputeOptions compute, Device device)
     {
         if (options.Thresholds.Length == 0) throw new ArgumentException("GazeMedSeg needs at least one gaze threshold");
         foreach (var t in options.Thresholds)
@@ -30,8 +32,9 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
         _options = options;
         if (options.Thresholds.Distinct().Count() != options.Thresholds.Length)
             throw new ArgumentException($"gaze thresholds must be distinct, got {string.Join(", ", options.Thresholds)}");
-        _model = new MultiLevelNet(shape.InChannels, shape.Features, options.Thresholds.Length, shape.FeatureSize);
-        _model.to(device);
+        _network = new TrainedNetwork<MultiLevelNet>(
+            () => new MultiLevelNet(shape.InChannels, shape.Features, options.Thresholds.Length, shape.FeatureSize), device, compute);
+        _model = _network.Master;
         _optimizer = OptimizerFactory.Create(_model.parameters(), optimizer);
     }
 
@@ -48,12 +51,16 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
         using var scope = NewDisposeScope();
         var gaze = batch.Gaze ?? throw new InvalidOperationException("GazeMedSeg trains on gaze maps: the batch has none");
         _optimizer.zero_grad();
+        _network.BeginStep();
+        var images = _network.Input(batch.Images);
         var logits = new Tensor[_model.Levels];
         var propagated = new Tensor[_model.Levels];
         Tensor? loss = null;
         for (var i = 0; i < _model.Levels; i++)
         {
-            (logits[i], propagated[i]) = _model.Level(i).Run(batch.Images);
+            // BCE and the consistency's sigmoids read both logit maps in fp32 whatever the precision of the pass
+            var (z, zPropagated) = _network.Compute.Level(i).Run(images);
+            (logits[i], propagated[i]) = (z.to_type(ScalarType.Float32), zPropagated.to_type(ScalarType.Float32));
             var target = gaze.ge(_options.Thresholds[i]).to_type(logits[i].dtype);
             var term = nn.functional.binary_cross_entropy_with_logits(logits[i], target);
             loss = loss is null ? term : loss + term;
@@ -61,6 +68,7 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
         if (_model.Levels > 1 && _options.ConsistencyWeight > 0)
             loss = loss! + RampUp.Weight(iteration, _options.RampUp) * _options.ConsistencyWeight * CrossLevelConsistency.Loss(propagated, logits);
         loss!.backward();
+        _network.EndStep();
         _optimizer.step();
         return loss.detach().MoveToOuterDisposeScope();
     }
@@ -80,7 +88,7 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
         return cat([zeros_like(z), z], 1).MoveToOuterDisposeScope();
     }
 
-    public void SetTraining(bool training) => _model.train(training);
+    public void SetTraining(bool training) => _network.Train(training);
 
     public void SetLearningRate(double learningRate) => OptimizerFactory.SetLearningRate(_optimizer, learningRate);
 
@@ -91,6 +99,6 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
     public void Dispose()
     {
         _optimizer.Dispose();
-        _model.Dispose();
+        _network.Dispose();
     }
 }

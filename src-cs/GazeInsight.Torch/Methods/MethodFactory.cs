@@ -19,10 +19,10 @@ public static class MethodFactory
         var shape = new NetworkShape(data.InChannels, request.ImageSize, request.Features, request.FeatureSize, data.TextDim);
         return request.Method switch
         {
-            FullySupervised => new SupervisedMethod(shape, request.Optimizer, device, gazeThreshold: null),
-            GazeSingleLevel g => new SupervisedMethod(shape, request.Optimizer, device, g.Threshold),
-            Fgi f => new FgiMethod(shape, f, request.Optimizer, device, request.Seed),
-            GazeMedSeg g => new GazeMedSegMethod(shape, g, request.Optimizer, device),
+            FullySupervised => new SupervisedMethod(shape, request.Optimizer, request.Compute, device, gazeThreshold: null),
+            GazeSingleLevel g => new SupervisedMethod(shape, request.Optimizer, request.Compute, device, g.Threshold),
+            Fgi f => new FgiMethod(shape, f, request.Optimizer, request.Compute, device, request.Seed),
+            GazeMedSeg g => new GazeMedSegMethod(shape, g, request.Optimizer, request.Compute, device),
             _ => throw new ArgumentException($"no trainer for method {request.Method.GetType().Name}"),
         };
     }

@@ -15,17 +15,19 @@ namespace GazeInsight.Torch.Methods;
 public sealed class SupervisedMethod : ISegmentationMethod, ILossTerms
 {
     private static readonly string[] TermNames = ["foreground", "logit_mean"];
-    private readonly SegmentationNet _model;
+    private readonly TrainedNetwork<SegmentationNet> _network;
+    private readonly SegmentationNet _model;   // the fp32 master
     private readonly OptimizerHelper _optimizer;
     private readonly double? _gazeThreshold;
     private readonly Tensor _termSums;   // [foreground, logit_mean] on the device, summed since the last TakeLossTerms
     private int _termSteps;
 
     /// <param name="gazeThreshold">null: train on true masks; else on gaze >= threshold.</param>
-    public SupervisedMethod(NetworkShape shape, OptimizerOptions optimizer, Device device, double? gazeThreshold)
+    /// <param name="compute">Number format and layout of the training steps (<see cref="TrainedNetwork{T}"/>).</param>
+    public SupervisedMethod(NetworkShape shape, OptimizerOptions optimizer, ComputeOptions compute, Device device, double? gazeThreshold)
     {
-        _model = new SegmentationNet(shape.InChannels, shape.Features, shape.FeatureSize);
-        _model.to(device);
+        _network = new TrainedNetwork<SegmentationNet>(() => new SegmentationNet(shape.InChannels, shape.Features, shape.FeatureSize), device, compute);
+        _model = _network.Master;
         _optimizer = OptimizerFactory.Create(_model.parameters(), optimizer);
         _gazeThreshold = gazeThreshold;
         _termSums = zeros(TermNames.Length, device: device).DetachFromDisposeScope();
@@ -57,9 +59,12 @@ public sealed class SupervisedMethod : ISegmentationMethod, ILossTerms
         using var scope = NewDisposeScope();
         var target = Target(batch.Masks, batch.Gaze);
         _optimizer.zero_grad();
-        var logits = _model.forward(batch.Images);
+        _network.BeginStep();
+        // the loss reads the logits in fp32 whatever the precision of the pass
+        var logits = _network.Compute.forward(_network.Input(batch.Images)).to_type(ScalarType.Float32);
         var loss = nn.functional.binary_cross_entropy_with_logits(logits[.., 1..2], target);
         loss.backward();
+        _network.EndStep();
         _optimizer.step();
         using (no_grad())
         {
@@ -86,7 +91,7 @@ public sealed class SupervisedMethod : ISegmentationMethod, ILossTerms
         ? (gaze ?? throw new InvalidOperationException("gaze supervision needs gaze maps")).ge(t).to_type(ScalarType.Float32)
         : masks;
 
-    public void SetTraining(bool training) => _model.train(training);
+    public void SetTraining(bool training) => _network.Train(training);
 
     public void SetLearningRate(double learningRate) => OptimizerFactory.SetLearningRate(_optimizer, learningRate);
 
@@ -98,6 +103,6 @@ public sealed class SupervisedMethod : ISegmentationMethod, ILossTerms
     {
         _termSums.Dispose();
         _optimizer.Dispose();
-        _model.Dispose();
+        _network.Dispose();
     }
 }

@@ -33,6 +33,8 @@ public sealed record ExperimentRequest
     public required int EvalEvery { get; init; }
     /// <summary>Random vertical and horizontal flips.</summary>
     public required bool RandomFlips { get; init; }
+    /// <summary>Number format and memory layout of the training steps (train.precision, train.channels_last).</summary>
+    public required ComputeOptions Compute { get; init; }
 
     /// <summary>Validation metric that picks the "best" checkpoint.</summary>
     public required SelectionMetric SelectBy { get; init; }

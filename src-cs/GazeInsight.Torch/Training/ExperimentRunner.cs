@@ -27,6 +27,7 @@ public static class ExperimentRunner
     {
         Validate(request);
         var device = TorchBackend.ResolveDevice(request.Device);
+        TorchBackend.UseTf32(device);
         Determinism.Seed(request.Seed, device);
         Directory.CreateDirectory(request.OutputDir);
 

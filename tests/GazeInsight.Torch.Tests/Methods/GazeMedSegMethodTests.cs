@@ -11,7 +11,7 @@ public class GazeMedSegMethodTests
     {
         manual_seed(0);
         return new GazeMedSegMethod(new NetworkShape(3, 32, [8, 8, 16, 32, 64, 8], 8, null), TestRequests.GazeMedSeg(thresholds, rampUp: 0),
-            TestRequests.Sgd(), CPU);
+            TestRequests.Sgd(), TestRequests.Fp32(), CPU);
     }
 
     [Fact]

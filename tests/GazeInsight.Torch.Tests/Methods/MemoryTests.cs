@@ -13,7 +13,7 @@ public class MemoryTests
     {
         var options = TinyFgi.Options() with { TeacherFeatures = [4, 8, 8, 8, 16, 4] };
         using var method = new FgiMethod(TinyFgi.Shape(options, size: 16, studentFeatures: [4, 4, 4, 8, 8, 4], featureSize: 4), options,
-            TestRequests.Sgd(), CPU, seed: 0);
+            TestRequests.Sgd(), TestRequests.Fp32(), CPU, seed: 0);
         using var batchScope = NewDisposeScope();
         var full = TinyFgi.Batch(batchSize: 2);
         var batch = new Batch(

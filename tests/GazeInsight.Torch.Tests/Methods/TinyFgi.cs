@@ -37,10 +37,10 @@ internal static class TinyFgi
     public static NetworkShape Shape(Fgi options, int size = Size, int[]? studentFeatures = null, int featureSize = FeatureSize) =>
         new(3, size, studentFeatures ?? StudentFeatures, featureSize, options.TextFusion ? TextDim : null);
 
-    public static FgiMethod Create(Fgi options, long seed = 0, OptimizerOptions? optimizer = null)
+    public static FgiMethod Create(Fgi options, long seed = 0, OptimizerOptions? optimizer = null, ComputeOptions? compute = null)
     {
         manual_seed(seed);
-        return new FgiMethod(Shape(options), options, optimizer ?? TestRequests.Sgd(), CPU, seed);
+        return new FgiMethod(Shape(options), options, optimizer ?? TestRequests.Sgd(), compute ?? TestRequests.Fp32(), CPU, seed);
     }
 
     /// <summary>A batch in the caller's scope: a bright square, gaze peaking on it, random text.</summary>

@@ -34,7 +34,7 @@ public class OutputInitialisationTests
     public void SupervisedMethodStartsAtItsTargetsForegroundFraction()
     {
         manual_seed(5);
-        using var method = new SupervisedMethod(new NetworkShape(3, 32, Features, 32, null), TestRequests.Sgd(), CPU, gazeThreshold: null);
+        using var method = new SupervisedMethod(new NetworkShape(3, 32, Features, 32, null), TestRequests.Sgd(), TestRequests.Fp32(), CPU, gazeThreshold: null);
         using var masks = zeros(4, 1, 32, 32);
         masks[.., .., 8..18, 8..18].fill_(1);   // 100 of 1024 pixels: ~9.8%, like the synthetic lesions
         method.InitialiseForegroundPrior(masks, gaze: null);
@@ -62,7 +62,7 @@ public class OutputInitialisationTests
     {
         manual_seed(9);
         using var method = new GazeMedSegMethod(new NetworkShape(3, 32, Features, 16, null),
-            TestRequests.GazeMedSeg([0.5, 0.3]), TestRequests.Sgd(), CPU);
+            TestRequests.GazeMedSeg([0.5, 0.3]), TestRequests.Sgd(), TestRequests.Fp32(), CPU);
         using var gaze = zeros(2, 1, 32, 32);
         gaze[.., .., 4..28, 4..28].fill_(0.4);
         gaze[.., .., 12..18, 12..18].fill_(0.6);

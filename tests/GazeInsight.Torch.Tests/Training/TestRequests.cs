@@ -19,6 +19,9 @@ internal static class TestRequests
         WeightDecay = 4e-4,
     };
 
+    /// <summary>fp32, default layout: what every cell trains with unless train.precision / train.channels_last say otherwise.</summary>
+    public static ComputeOptions Fp32() => new() { Precision = Precision.Float32, ChannelsLast = false };
+
     public static DarmMasking Darm(DarmRegion region = DarmRegion.GazeDisagreement) => new(region, 0.3, 3, 10, 0.0);
 
     public static GazeMedSeg GazeMedSeg(double[] thresholds, int rampUp = 4000) =>
@@ -44,6 +47,7 @@ internal static class TestRequests
         BatchSize = 4,
         EvalEvery = evalEvery,
         RandomFlips = true,
+        Compute = Fp32(),
         SelectBy = SelectionMetric.Dice,
         SelectOutput = selectOutput ?? MethodFactory.Outputs(method)[0],
         Seed = seed,
