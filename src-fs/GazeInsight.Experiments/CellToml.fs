@@ -21,6 +21,7 @@ let private cwcVariants = [ "bidirectional", CwcBidirectional; "teacher_to_stude
 let private cwcProbabilities = [ "sigmoid", SigmoidProbability; "softmax2", Softmax2Probability ]
 let private darmRegions = [ "gaze", Some GazeDisagreement; "prediction", Some PredictionDisagreement; "off", None ]
 let private optimizerKinds = [ "sgd", Sgd; "adam", Adam ]
+let private precisions = [ "fp32", Fp32; "bf16", Bf16 ]
 let private selectionMetrics = [ SelectionMetric.Dice; SelectionMetric.IoU ] |> List.map (fun m -> m.Name, m)
 let private outputNames = Output.All |> List.map (fun o -> o.Name, o)
 
@@ -305,13 +306,15 @@ let private readOptimizer (s: Scope) (n: Node) : OptimizerSpec =
 
 let private readTrain (s: Scope) (n: Node) : TrainSpec =
     let p = "train"
-    checkKeys s p n [ "iterations"; "batch_size"; "eval_every"; "flips" ]
+    checkKeys s p n [ "iterations"; "batch_size"; "eval_every"; "flips"; "precision"; "channels_last" ]
     let iterations = opt s p n "iterations" (intIn 1 10_000_000) 1000
 
     { Iterations = iterations
       BatchSize = opt s p n "batch_size" (intIn 1 4096) 8
       EvalEvery = opt s p n "eval_every" (intIn 1 10_000_000) 100
-      Flips = opt s p n "flips" boolean true }
+      Flips = opt s p n "flips" boolean true
+      Precision = opt s p n "precision" (choiceOf precisions) Fp32
+      ChannelsLast = opt s p n "channels_last" boolean false }
 
 /// `select_output` must name an output of the cell's method (unknown when the method failed to read).
 let private readEvaluation (s: Scope) (methodSpec: MethodSpec option) (n: Node) : EvaluationSpec =
@@ -474,7 +477,9 @@ let toNode (baseDir: string) (c: CellConfig) : Node =
               [ "iterations", i c.Train.Iterations
                 "batch_size", i c.Train.BatchSize
                 "eval_every", i c.Train.EvalEvery
-                "flips", b c.Train.Flips ]
+                "flips", b c.Train.Flips
+                "precision", s (nameOf precisions c.Train.Precision)
+                "channels_last", b c.Train.ChannelsLast ]
           "evaluation", t [ "select_by", s (nameOf selectionMetrics c.Evaluation.SelectBy); "select_output", s c.Evaluation.SelectOutput.Name ]
           "seed", i c.Seed ]
 
@@ -486,7 +491,11 @@ let addedLater =
     [ "method.cwc_probability", "\"sigmoid\""
       "data.synthetic.decoys", "0"
       "data.synthetic.decoy_dwell", "0.0"
-      "data.synthetic.gaze_spill", "0.0" ]
+      "data.synthetic.gaze_spill", "0.0"
+      // both change how a step computes (bf16 its numbers, channels-last only its summation order),
+      // so a cell that sets one is a cell of its own, and an axis over them makes distinct cells
+      "train.precision", "\"fp32\""
+      "train.channels_last", "false" ]
 
 let rec private withoutLaterDefaults (prefix: string) (n: Node) : Node =
     match n.Value with

@@ -235,13 +235,23 @@ type OptimizerSpec =
       Nesterov: bool
       WeightDecay: float }
 
+/// Number format of a training step's forward and backward passes.
+type PrecisionSpec =
+    /// fp32 throughout (TF32 matmuls and convolutions on CUDA).
+    | Fp32
+    /// bf16 passes with fp32 master weights and fp32 losses (docs/method-notes.md).
+    | Bf16
+
 type TrainSpec =
     { Iterations: int
       BatchSize: int
       /// Validate every this many iterations (and at the end).
       EvalEvery: int
       /// Random vertical and horizontal flips.
-      Flips: bool }
+      Flips: bool
+      Precision: PrecisionSpec
+      /// Inputs and convolution weights stored channels-last (NHWC); the same values.
+      ChannelsLast: bool }
 
 type EvaluationSpec =
     { /// Validation metric that picks the "best" checkpoint.

@@ -150,6 +150,14 @@ let requestAt (cfg: CellConfig) (root: string, layout: string) (device: string) 
         BatchSize = cfg.Train.BatchSize,
         EvalEvery = cfg.Train.EvalEvery,
         RandomFlips = cfg.Train.Flips,
+        Compute =
+            ComputeOptions(
+                Precision =
+                    (match cfg.Train.Precision with
+                     | Fp32 -> Precision.Float32
+                     | Bf16 -> Precision.BFloat16),
+                ChannelsLast = cfg.Train.ChannelsLast
+            ),
         SelectBy =
             (match cfg.Evaluation.SelectBy with
              | GazeInsight.Experiments.SelectionMetric.Dice -> SelectionMetric.Dice

@@ -104,6 +104,25 @@ let tests =
               Expect.stringContains softmax.Canonical "cwc_probability = \"softmax2\"" "and is written"
           }
 
+          test "train.precision and train.channels_last leave every cell id unchanged at their defaults and make new cells otherwise" {
+              let cell (train: string) = (loadOk (minimal + "\n[train]\n" + train)).Cells.Head
+              let before = cell ""
+              // the id of this spec before the two keys existed (main at 9e9026a)
+              Expect.equal before.Id "1815bf8f1348" "the id it had without the keys"
+              Expect.isFalse (before.Canonical.Contains "precision" || before.Canonical.Contains "channels_last") "the defaults are not written"
+              let spelt = cell "precision = \"fp32\"\nchannels_last = false\n"
+              Expect.equal spelt.Id before.Id "spelling out the defaults keeps the id"
+              Expect.equal spelt.Config.Train before.Config.Train "and reads the same"
+              Expect.equal (before.Config.Train.Precision, before.Config.Train.ChannelsLast) (Fp32, false) "the defaults"
+              let bf16 = cell "precision = \"bf16\"\n"
+              let nhwc = cell "channels_last = true\n"
+              Expect.equal bf16.Config.Train.Precision Bf16 "read"
+              Expect.isTrue nhwc.Config.Train.ChannelsLast "read"
+              Expect.stringContains bf16.Canonical "precision = \"bf16\"" "written when not the default"
+              Expect.stringContains nhwc.Canonical "channels_last = true" "written when not the default"
+              Expect.equal (List.distinct [ before.Id; bf16.Id; nhwc.Id ]).Length 3 "each is a cell of its own"
+          }
+
           test "every error of a file is reported at once, sorted by position" {
               let errors =
                   loadErrors (minimal + "\n[train]\niterations = 0\nbatch_size = -1\nflips = \"yes\"\n")

@@ -99,11 +99,15 @@ type BenchArgs =
     | [<Unique>] Iterations of int
     | [<Unique>] Warmup of int
     | [<Unique>] Threads of int
+    | [<Unique>] Precision of string
+    | Channels_Last
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | Device _ -> "cpu (default), cuda or cuda:N."
+            | Precision _ -> "fp32 (default; TF32 on CUDA) or bf16, as train.precision."
+            | Channels_Last -> "inputs and convolution weights channels-last (NHWC), as train.channels_last."
             | Threads _ -> "libtorch CPU threads (torch.set_num_threads; default: libtorch's own choice)."
             | Batch _ -> "batch size (default 8)."
             | Size _ -> "square input size (default 224)."
@@ -314,21 +318,26 @@ let private predict (args: ParseResults<PredictArgs>) =
 /// The training-step benchmark's cell: the released FGI recipe from the TOML layer's defaults
 /// (the same defaults a sweep gets), at the benchmark's input size and batch, with the widths
 /// of shared/bench/fgi_step_pytorch.py's student.
-let private benchRequest (size: int) (batch: int) (iterations: int) (device: string) : Result<ExperimentRequest, string list> =
+/// Precision and layout go through the same keys (train.precision, train.channels_last) as a cell's.
+/// Errors are (key, message).
+let private benchRequest (size: int) (batch: int) (iterations: int) (precision: string) (channelsLast: bool) (device: string)
+    : Result<ExperimentRequest, (string * string) list> =
     let origin = "bench-train-step"
+    let quoted = precision.Replace("\\", "\\\\").Replace("\"", "\\\"")
+    let layout = if channelsLast then "true" else "false"
 
     let text =
-        $"[data]\nsource = \"synthetic\"\nimage_size = {size}\n\n[model]\nfeatures = [32, 64, 128, 256, 512, 32]\n\n[method]\nkind = \"fgi\"\n\n[train]\nbatch_size = {batch}\niterations = {iterations}\n"
+        $"[data]\nsource = \"synthetic\"\nimage_size = {size}\n\n[model]\nfeatures = [32, 64, 128, 256, 512, 32]\n\n[method]\nkind = \"fgi\"\n\n[train]\nbatch_size = {batch}\niterations = {iterations}\nprecision = \"{quoted}\"\nchannels_last = {layout}\n"
 
     match Toml.parse origin text with
-    | Error e -> Error(e |> List.map _.Render())
+    | Error e -> Error(e |> List.map (fun e -> "", e.Render()))
     | Ok doc ->
         let scope = Fields.newScope origin
 
         match CellToml.read scope (CellToml.relativeToWritingFile ".") false doc with
         | Some cfg when scope.Errors.Count = 0 ->
             Ok(TorchEngine.requestAt cfg ("(random tensors)", "generic") device (Path.GetTempPath()))
-        | _ -> Error(scope.Errors |> Seq.map (fun e -> $"{e.Path}: {e.Message}") |> List.ofSeq)
+        | _ -> Error(scope.Errors |> Seq.map (fun e -> e.Path, e.Message) |> List.ofSeq)
 
 let private bench (args: ParseResults<BenchArgs>) =
     let deviceName = args.GetResult(BenchArgs.Device, "cpu")
@@ -339,17 +348,25 @@ let private bench (args: ParseResults<BenchArgs>) =
     | Error problem, _ -> Cli.invalidInput [ problem ]
     | _, Some n when n < 1 -> Cli.invalidInput [ $"bench-train-step: --threads must be at least 1, got {n}" ]
     | Ok _, _ ->
-        match benchRequest size batch (args.GetResult(Iterations, 10)) deviceName with
-        | Error problems -> raise (ArgumentException($"--size {size} / --batch {batch}: " + String.Join("; ", problems)))
+        let precision = args.GetResult(BenchArgs.Precision, "fp32")
+
+        match benchRequest size batch (args.GetResult(Iterations, 10)) precision (args.Contains BenchArgs.Channels_Last) deviceName with
+        | Error problems when problems |> List.exists (fun (key, _) -> key = "train.precision") ->
+            let message = problems |> List.find (fun (key, _) -> key = "train.precision") |> snd
+            Cli.invalidInput [ $"bench-train-step: --precision: {message}" ]
+        | Error problems ->
+            raise (ArgumentException($"--size {size} / --batch {batch}: " + String.Join("; ", problems |> List.map (fun (k, m) -> $"{k}: {m}"))))
         | Ok request ->
             let threads = args.TryGetResult Threads |> Option.toNullable
             let r = TrainStepBenchmark.Run(request, args.GetResult(Warmup, 3), threads = threads)
             let gib (b: int64) = float b / float (1L <<< 30)
 
             printfn
-                "FGI train step on %s (%d threads), batch %d, %dx%d, %d timed steps: %.2f img/s, %.1f ms/step, cpu %.2f s/step; peak resident %.2f GiB; peak device %s; loss %.4f; params teacher %.1fM student %.1fM"
+                "FGI train step on %s (%d threads), %s, %s, batch %d, %dx%d, %d timed steps: %.2f img/s, %.1f ms/step, cpu %.2f s/step; peak resident %.2f GiB; peak device %s; loss %.4f; params teacher %.1fM student %.1fM"
                 r.Device
                 r.Threads
+                precision
+                (if request.Compute.ChannelsLast then "channels-last" else "contiguous")
                 r.BatchSize
                 r.ImageSize
                 r.ImageSize
