@@ -8,9 +8,10 @@
 #                                      (it must stay under 64 MiB: the device copy carries [".gpu"])
 #   scripts/device-check.sh run        on the GPU machine: unpack the runtime, load the machine's PyTorch
 #                                      libtorch, then in this one call: runner check-device, the timed FGI
-#                                      step per precision option, the PyTorch reference in the same call
-#                                      (so the ratio is fair), a short FGI training cell; every log and a
-#                                      summary under $OUT (default .gpu/out)
+#                                      step once per precision and layout option of ours (bench_modes),
+#                                      the PyTorch reference in the same call (so the ratio is fair), a
+#                                      short FGI training cell; every log and a summary under $OUT
+#                                      (default .gpu/out)
 #   scripts/device-check.sh --local    the same sequence on this CPU machine with the normal build and
 #                                      CPU-sized figures, so the script itself is tested here
 #
@@ -108,6 +109,18 @@ generate_data() {
 }
 data_root() { find "$1" -mindepth 1 -maxdepth 1 -type d | head -1; }
 
+# our precision and layout options, as bench-train-step flags: fp32 (TF32 on CUDA), bf16, and each
+# channels-last; the step is named bench-ours-MODE
+bench_modes=(fp32 bf16 fp32-cl bf16-cl)
+bench_flags() {
+  case "$1" in
+    fp32) echo "--precision fp32" ;;
+    bf16) echo "--precision bf16" ;;
+    fp32-cl) echo "--precision fp32 --channels-last" ;;
+    bf16-cl) echo "--precision bf16 --channels-last" ;;
+  esac
+}
+
 # step NAME TIMEOUT CMD...: runs one step, its output in $out/NAME.log, its status and result lines in the summary
 failed=0
 step() {
@@ -120,13 +133,14 @@ step() {
 }
 
 run_checks() {
-  local mode=$1 dotnet app device batch size iters rt py threads=()
+  local mode=$1 dotnet app device batch size iters warmup rt py threads=()
   if [ "$mode" = local ]; then
-    out=${OUT:-$gpu/out-local}; device=cpu; batch=2; size=32; iters=1; py=/usr/bin/python3; threads=(--threads 2)
+    # no warm-up steps for ours here: four runs of the paper-sized step on a shared CPU test the script, not the speed
+    out=${OUT:-$gpu/out-local}; device=cpu; batch=2; size=32; iters=1; warmup=0; py=/usr/bin/python3; threads=(--threads 2)
     dotnet=dotnet; app=$root/src-fs/GazeInsight.Runner/bin/Release/net10.0/runner.dll
     ./runner --help > /dev/null || exit 1
   else
-    out=${OUT:-$gpu/out}; device=cuda; batch=8; size=224; iters=20; py=python3
+    out=${OUT:-$gpu/out}; device=cuda; batch=8; size=224; iters=20; warmup=2; py=python3
     [ -f "$gpu/dotnet-runtime.tar.xz" ] && [ -f "$gpu/app/runner.dll" ] || { echo "device-check.sh: no payload in .gpu/: run 'scripts/device-check.sh prepare' here first and carry .gpu" >&2; exit 2; }
     rt=$(mktemp -d); tar xJf "$gpu/dotnet-runtime.tar.xz" -C "$rt" || exit 1
     dotnet=$rt/dotnet; app=$gpu/app/runner.dll
@@ -140,7 +154,11 @@ run_checks() {
   local torch_modes=(fp32)
   [ "$device" = cuda ] && torch_modes=(fp32 tf32 bf16 tf32-cl)
   step check-device 120 "$dotnet" "$app" check-device --device "$device"
-  step bench-ours 240 "$dotnet" "$app" bench-train-step --device "$device" --batch "$batch" --size "$size" --iterations "$iters" --warmup 2 "${threads[@]}"
+  local mode
+  for mode in "${bench_modes[@]}"; do
+    # shellcheck disable=SC2046 # the flags are words
+    step "bench-ours-$mode" 240 "$dotnet" "$app" bench-train-step --device "$device" --batch "$batch" --size "$size" --iterations "$iters" --warmup "$warmup" "${threads[@]}" $(bench_flags "$mode")
+  done
   step bench-pytorch 240 "$py" benchmarks/fgi_step_pytorch.py --device "$device" --batch "$batch" --size "$size" --iterations "$iters" --warmup 2 "${threads[@]}" "${torch_modes[@]}"
   grep -q '^FAIL' "$out/bench-pytorch.log" && { failed=1; echo "[FAIL] a PyTorch reference mode failed (above)" | tee -a "$summary"; }
   local cache=$gpu/cache

@@ -281,6 +281,31 @@ let tests =
               Expect.stringContains r.Out " s/step" "CPU time per step"
               expectOneLineNaming (run dir.Path [ "bench-train-step"; "--device"; "tpu" ]) "--device"
               expectOneLineNaming (run dir.Path [ "bench-train-step"; "--threads"; "0" ]) "--threads"
+              expectOneLineNaming (run dir.Path [ "bench-train-step"; "--precision"; "fp16" ]) "--precision: expected one of \"fp32\", \"bf16\""
+          }
+
+          test "bench-train-step --precision bf16 --channels-last: one tiny timed step, named so in the result line" {
+              use dir = new TempDir()
+
+              let r =
+                  runWithTimeout
+                      300
+                      dir.Path
+                      [ "bench-train-step"; "--size"; "32"; "--batch"; "2"; "--iterations"; "1"; "--warmup"; "0"; "--threads"; "1"
+                        "--precision"; "bf16"; "--channels-last" ]
+
+              Expect.equal r.ExitCode 0 $"bench: {r.Err}"
+              Expect.stringContains r.Out "(1 threads), bf16, channels-last, batch 2" "precision and layout in the line"
+              Expect.isFalse (r.Out.Contains "loss nan") "a finite loss"
+          }
+
+          test "sweep: a bad train.precision or train.channels_last is one line at file:line:key each, exit 2" {
+              use dir = new TempDir()
+              let file = dir.File "exp.toml"
+              File.WriteAllText(file, "name = \"x\"\nseeds = [0]\n\n[data]\nsource = \"synthetic\"\n\n[method]\nkind = \"full\"\n\n[train]\nprecision = \"fp16\"\n")
+              expectOneLineNaming (run dir.Path [ "sweep"; "exp.toml"; "--dry-run" ]) $"{file}:11:1: train.precision"
+              File.WriteAllText(file, "name = \"x\"\nseeds = [0]\n\n[data]\nsource = \"synthetic\"\n\n[method]\nkind = \"full\"\n\n[train]\nchannels_last = 1\n")
+              expectOneLineNaming (run dir.Path [ "sweep"; "exp.toml"; "--dry-run" ]) $"{file}:11:1: train.channels_last"
           }
 
           test "check-device: the CPU's report with a sound tiny fp32 step; --device tpu is one line, exit 2" {

@@ -1,5 +1,5 @@
 /// scripts/device-check.sh --local: the sequence a GPU session runs (check-device, the timed FGI
-/// step, the PyTorch reference, data generation, a short FGI cell), here on the CPU with the
+/// step once per precision and layout option, the PyTorch reference, data generation, a short FGI cell), here on the CPU with the
 /// normal build, so that the script itself is known to work before a device is lent.
 module GazeInsight.Runner.Tests.DeviceCheckScriptTests
 
@@ -42,8 +42,13 @@ let tests =
               Expect.equal p.ExitCode 0 $"exit code; stdout:\n{out.Result}\nstderr:\n{err.Result}"
               let summary = File.ReadAllText(Path.Combine(dir.Path, "summary.txt"))
 
-              for stepName in [ "check-device"; "bench-ours"; "bench-pytorch"; "generate-data"; "train-fgi" ] do
+              let benchSteps = [ "bench-ours-fp32"; "bench-ours-bf16"; "bench-ours-fp32-cl"; "bench-ours-bf16-cl" ]
+
+              for stepName in [ "check-device" ] @ benchSteps @ [ "bench-pytorch"; "generate-data"; "train-fgi" ] do
                   Expect.stringContains summary $"[ok]   {stepName}" $"step {stepName} passed"
+
+              for precision, layout in [ "fp32", "contiguous"; "bf16", "contiguous"; "fp32", "channels-last"; "bf16", "channels-last" ] do
+                  Expect.stringContains summary $"threads), {precision}, {layout}," $"our timed step in {precision}, {layout}"
 
               Expect.stringContains summary "fp32 forward/backward: ok" "check-device's tiny step"
               Expect.stringContains summary "FGI train step on cpu" "our timed step"
