@@ -154,10 +154,10 @@ run_checks() {
   local torch_modes=(fp32)
   [ "$device" = cuda ] && torch_modes=(fp32 tf32 bf16 tf32-cl)
   step check-device 120 "$dotnet" "$app" check-device --device "$device"
-  local mode
-  for mode in "${bench_modes[@]}"; do
+  local option   # not "mode": that is the run's (local or device), read below
+  for option in "${bench_modes[@]}"; do
     # shellcheck disable=SC2046 # the flags are words
-    step "bench-ours-$mode" 240 "$dotnet" "$app" bench-train-step --device "$device" --batch "$batch" --size "$size" --iterations "$iters" --warmup "$warmup" "${threads[@]}" $(bench_flags "$mode")
+    step "bench-ours-$option" 240 "$dotnet" "$app" bench-train-step --device "$device" --batch "$batch" --size "$size" --iterations "$iters" --warmup "$warmup" "${threads[@]}" $(bench_flags "$option")
   done
   step bench-pytorch 240 "$py" benchmarks/fgi_step_pytorch.py --device "$device" --batch "$batch" --size "$size" --iterations "$iters" --warmup 2 "${threads[@]}" "${torch_modes[@]}"
   grep -q '^FAIL' "$out/bench-pytorch.log" && { failed=1; echo "[FAIL] a PyTorch reference mode failed (above)" | tee -a "$summary"; }
