@@ -11,24 +11,11 @@ public class MemoryTests
     [Fact]
     public void LiveTensorsAndResidentMemoryStayFlatOverManyFgiSteps()
     {
-        var options = TinyFgi.Options() with { TeacherFeatures = [4, 8, 8, 8, 16, 4] };
-        using var method = new FgiMethod(TinyFgi.Shape(options, size: 16, studentFeatures: [4, 4, 4, 8, 8, 4], featureSize: 4), options,
-            TestRequests.Sgd(), TestRequests.Fp32(), CPU, seed: 0);
+        using var method = TinyFgi.Small(TestRequests.Fp32());
         using var batchScope = NewDisposeScope();
-        var full = TinyFgi.Batch(batchSize: 2);
-        var batch = new Batch(
-            nn.functional.interpolate(full.Images, [16, 16]), nn.functional.interpolate(full.Masks, [16, 16]),
-            nn.functional.interpolate(full.Gaze!, [16, 16]), full.Text);
+        var batch = TinyFgi.SmallBatch();
         method.SetTraining(true);
-
-        void Steps(int from, int count)
-        {
-            for (var it = from; it < from + count; it++)
-            {
-                using var scope = NewDisposeScope();
-                method.TrainStep(batch, it);
-            }
-        }
+        void Steps(int from, int count) => TinyFgi.Steps(method, batch, from, count);
 
         Steps(0, 20);   // warm-up: optimiser state and allocator pools
         GC.Collect();

@@ -43,6 +43,36 @@ internal static class TinyFgi
         return new FgiMethod(Shape(options), options, optimizer ?? TestRequests.Sgd(), compute ?? TestRequests.Fp32(), CPU, seed);
     }
 
+    /// <summary>
+    /// FGI at 16 px with the smallest widths that still have every part, for checks over many
+    /// steps (live tensors, memory); the batch comes from <see cref="SmallBatch"/>.
+    /// </summary>
+    public static FgiMethod Small(ComputeOptions compute)
+    {
+        var options = Options() with { TeacherFeatures = [4, 8, 8, 8, 16, 4] };
+        return new FgiMethod(Shape(options, size: 16, studentFeatures: [4, 4, 4, 8, 8, 4], featureSize: 4), options,
+            TestRequests.Sgd(), compute, CPU, seed: 0);
+    }
+
+    /// <summary>A two-image batch at 16 px for <see cref="Small"/>, in the caller's scope.</summary>
+    public static Batch SmallBatch()
+    {
+        var full = Batch(batchSize: 2);
+        return new Batch(
+            nn.functional.interpolate(full.Images, [16, 16]), nn.functional.interpolate(full.Masks, [16, 16]),
+            nn.functional.interpolate(full.Gaze!, [16, 16]), full.Text);
+    }
+
+    /// <summary>Training steps <paramref name="from"/>.. of <paramref name="count"/>, each in its own dispose scope.</summary>
+    public static void Steps(ISegmentationMethod method, Batch batch, int from, int count)
+    {
+        for (var it = from; it < from + count; it++)
+        {
+            using var scope = NewDisposeScope();
+            method.TrainStep(batch, it);
+        }
+    }
+
     /// <summary>A batch in the caller's scope: a bright square, gaze peaking on it, random text.</summary>
     public static Batch Batch(int batchSize = 4, long seed = 1)
     {
