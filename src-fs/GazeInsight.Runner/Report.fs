@@ -371,38 +371,43 @@ let private galleryPredictions
 
         let readPng (path: string) = if File.Exists path then Some(File.ReadAllBytes path) else None
 
+        // the page is written after the results are complete: a prediction that fails (a checkpoint
+        // unreadable, a shape that no longer matches) is said on the page, not a failed sweep
         try
-            match predictInto output "headline" with
-            | Error problems -> $"no predictions ({String.Join(' ', problems)})", none
-            | Ok _ ->
-                // the teacher reads the text: its attention per scale, whatever output the row shows
-                let attention =
-                    if List.contains Output.Teacher (MethodOutputs.all cell.Config.Method) && TorchEngine.needsText cell.Config then
-                        match predictInto Output.Teacher "teacher" with
-                        | Ok _ -> true
-                        | Error _ -> false
-                    else
-                        false
+            try
+                match predictInto output "headline" with
+                | Error problems -> $"no predictions ({String.Join(' ', problems)})", none
+                | Ok _ ->
+                    // the teacher reads the text: its attention per scale, whatever output the row shows
+                    let attention =
+                        if List.contains Output.Teacher (MethodOutputs.all cell.Config.Method) && TorchEngine.needsText cell.Config then
+                            match predictInto Output.Teacher "teacher" with
+                            | Ok _ -> true
+                            | Error _ -> false
+                        else
+                            false
 
-                let byId =
-                    ids
-                    |> List.map (fun id ->
-                        let overlay = readPng (Path.Combine(scratch, "headline", "overlays", id + ".png"))
+                    let byId =
+                        ids
+                        |> List.map (fun id ->
+                            let overlay = readPng (Path.Combine(scratch, "headline", "overlays", id + ".png"))
 
-                        let maps =
-                            if attention then
-                                [ 1..4 ] |> List.choose (fun s -> readPng (Path.Combine(scratch, "teacher", "attention", $"{id}_x{s}.png")))
-                            else
-                                []
+                            let maps =
+                                if attention then
+                                    [ 1..4 ] |> List.choose (fun s -> readPng (Path.Combine(scratch, "teacher", "attention", $"{id}_x{s}.png")))
+                                else
+                                    []
 
-                        id, (overlay, maps))
-                    |> Map.ofList
+                            id, (overlay, maps))
+                        |> Map.ofList
 
-                let said =
-                    $"predictions of seed {cell.Seed} (cell {cell.Id}, best checkpoint, output {output.Name}): ground truth in blue, prediction in green"
-                    + (if attention then "; the teacher's attention to the text at scales x1..x4" else "")
+                    let said =
+                        $"predictions of seed {cell.Seed} (cell {cell.Id}, best checkpoint, output {output.Name}): ground truth in blue, prediction in green"
+                        + (if attention then "; the teacher's attention to the text at scales x1..x4" else "")
 
-                said, (fun id -> Map.tryFind id byId |> Option.defaultValue (None, []))
+                    said, (fun id -> Map.tryFind id byId |> Option.defaultValue (None, []))
+            with ex ->
+                $"no predictions ({ex.GetType().Name}: {ex.Message})", none
         finally
             if Directory.Exists scratch then Directory.Delete(scratch, true)
 

@@ -98,6 +98,14 @@ let tests =
               Expect.stringContains html "predictions of seed 0 (cell" "says whose predictions"
               Expect.equal (count "prediction (green) and ground truth (blue)") 2 "a prediction per test case"
               Expect.equal (count "teacher attention x4") 2 "four attention maps per test case"
+
+              // a checkpoint that no longer loads: the report is still written and says why it has no predictions
+              File.WriteAllText(Path.Combine(cell, "checkpoints", "best", "student.bin"), "not a checkpoint")
+              let report = runWithTimeout 300 dir.Path [ "report"; "exp.toml"; "--results"; "results" ]
+              Expect.equal report.ExitCode 0 $"report exit code\n{report.Err}"
+              let again = File.ReadAllText(Path.Combine(dir.Path, "results", "tiny", "report", "index.html"))
+              Expect.stringContains again "no predictions (" "the gallery says it has none"
+              Expect.isFalse (again.Contains "teacher attention x4") "and shows none"
           }
 
           test "PyTorch weights imported into an experiment's cell (the same factory builds the networks) predict" {
