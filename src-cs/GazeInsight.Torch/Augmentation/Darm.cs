@@ -11,7 +11,8 @@ namespace GazeInsight.Torch.Augmentation;
 /// pixels sort first), a random side; one argsort gives the visiting order, a cumulative sum of
 /// the areas picks the prefix (a square is taken while the areas before it stay under the
 /// target), and the chosen centres are stamped by separable box convolutions, one channel per
-/// side. No loop runs per pixel and nothing is read back to the host.
+/// side. No loop runs per pixel and nothing moves between host and device (counted by
+/// `runner bench-train-step --count-syncs`).
 /// </summary>
 public static class Darm
 {
@@ -70,14 +71,15 @@ public static class Darm
         // covers p when -(k - 1 - k/2) <= d <= k/2.
         var size = maxPatch;
         var pad = size - 1 - size / 2;
-        var taps = new float[kinds * size];
-        for (var i = 0; i < kinds; i++)
-        {
-            var k = minPatch + i;
-            for (var u = pad - (k - 1 - k / 2); u <= pad + k / 2; u++) taps[i * size + u] = 1f;
-        }
-        var vertical = tensor(taps, [kinds, 1, size, 1], device: device);
-        var horizontal = tensor(taps, [kinds, 1, 1, size], device: device);
+        // taps[i, u] = 1 where pad - (k - 1 - k/2) <= u <= pad + k/2 for side k = minPatch + i, built
+        // on the device: a host array would be an upload, and a host wait on CUDA, every step
+        var side = arange(minPatch, maxPatch + 1, device: device).view(-1, 1);
+        var offset = arange(size, device: device).view(1, -1) - pad;
+        var taps = offset.ge(side.div(2, rounding_mode: RoundingMode.floor) - side + 1)
+            .logical_and(offset.le(side.div(2, rounding_mode: RoundingMode.floor)))
+            .to_type(ScalarType.Float32);
+        var vertical = taps.view(kinds, 1, size, 1);
+        var horizontal = taps.view(kinds, 1, 1, size);
         // an even side has no centre tap: pad one more after than before, so the output keeps H x W
         long before = pad, after = size - 1 - pad;
         var rows = nn.functional.conv2d(nn.functional.pad(perSide, [0, 0, before, after]), vertical, groups: kinds);
