@@ -9,6 +9,7 @@
 #   scripts/device-check.sh run        on the GPU machine: unpack the runtime, load the machine's PyTorch
 #                                      libtorch, then in this one call: runner check-device, the timed FGI
 #                                      step once per precision and layout option of ours (bench_modes),
+#                                      the host syncs of our step counted (fp32, bf16 channels-last),
 #                                      the PyTorch reference in the same call (so the ratio is fair), a
 #                                      short FGI training cell; every log and a summary under $OUT
 #                                      (default .gpu/out)
@@ -129,7 +130,7 @@ step() {
   timeout "$limit" "$@" > "$out/$name.log" 2>&1; rc=$?
   if [ $rc -eq 0 ]; then echo "[ok]   $name ($((SECONDS - t0)) s)" | tee -a "$summary"
   else failed=1; echo "[FAIL] $name (exit $rc after $((SECONDS - t0)) s; last lines below, all in $name.log)" | tee -a "$summary"; tail -5 "$out/$name.log" | sed 's/^/       /' | tee -a "$summary"; fi
-  grep -E '^(device|libtorch|cuda|tf32|cpu threads|fp32|bf16|FGI train step|RESULT|FAIL|cpu,|NVIDIA|wrote|[|] )' "$out/$name.log" | sed 's/^/       /' | tee -a "$summary"
+  grep -E '^(device|libtorch|cuda|tf32|cpu threads|fp32|bf16|FGI train step|host syncs|RESULT|FAIL|cpu,|NVIDIA|wrote|[|] )' "$out/$name.log" | sed 's/^/       /' | tee -a "$summary"
 }
 
 run_checks() {
@@ -158,6 +159,11 @@ run_checks() {
   for option in "${bench_modes[@]}"; do
     # shellcheck disable=SC2046 # the flags are words
     step "bench-ours-$option" 240 "$dotnet" "$app" bench-train-step --device "$device" --batch "$batch" --size "$size" --iterations "$iters" --warmup "$warmup" "${threads[@]}" $(bench_flags "$option")
+  done
+  # counted apart from the timings: the counter sits in front of libtorch's calls (build/native/host_syncs.cpp)
+  for option in fp32 bf16-cl; do
+    # shellcheck disable=SC2046 # the flags are words
+    step "count-syncs-$option" 180 "$dotnet" "$app" bench-train-step --device "$device" --batch "$batch" --size "$size" --iterations 2 --warmup 1 "${threads[@]}" --count-syncs $(bench_flags "$option")
   done
   step bench-pytorch 240 "$py" benchmarks/fgi_step_pytorch.py --device "$device" --batch "$batch" --size "$size" --iterations "$iters" --warmup 2 "${threads[@]}" "${torch_modes[@]}"
   grep -q '^FAIL' "$out/bench-pytorch.log" && { failed=1; echo "[FAIL] a PyTorch reference mode failed (above)" | tee -a "$summary"; }

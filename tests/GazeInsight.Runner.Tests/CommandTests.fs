@@ -299,6 +299,20 @@ let tests =
               Expect.isFalse (r.Out.Contains "loss nan") "a finite loss"
           }
 
+          test "bench-train-step --count-syncs: the counter sees one call of each kind, then none in the FGI step" {
+              use dir = new TempDir()
+
+              let r =
+                  runWithTimeout
+                      300
+                      dir.Path
+                      [ "bench-train-step"; "--size"; "32"; "--batch"; "2"; "--iterations"; "2"; "--warmup"; "1"; "--threads"; "1"; "--count-syncs" ]
+
+              Expect.equal r.ExitCode 0 $"bench: {r.Out} {r.Err}"
+              Expect.stringContains r.Out "(counter calibrated)" "calibrated: a zero is not a counter that misses the calls"
+              Expect.stringContains r.Out "0.00 per step; over 2 steps 0 (scalar reads 0, value-dependent shapes 0, uploads 0, copies to host 0)" "no host sync in the step"
+          }
+
           test "sweep: a bad train.precision or train.channels_last is one line at file:line:key each, exit 2" {
               use dir = new TempDir()
               let file = dir.File "exp.toml"

@@ -101,6 +101,7 @@ type BenchArgs =
     | [<Unique>] Threads of int
     | [<Unique>] Precision of string
     | Channels_Last
+    | Count_Syncs
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -108,6 +109,8 @@ type BenchArgs =
             | Device _ -> "cpu (default), cuda or cuda:N."
             | Precision _ -> "fp32 (default; TF32 on CUDA) or bf16, as train.precision."
             | Channels_Last -> "inputs and convolution weights channels-last (NHWC), as train.channels_last."
+            | Count_Syncs ->
+                "count the host synchronisations (scalar reads, nonzero, uploads, copies to host) in the timed steps (build/native/host_syncs.cpp)."
             | Threads _ -> "libtorch CPU threads (torch.set_num_threads; default: libtorch's own choice)."
             | Batch _ -> "batch size (default 8)."
             | Size _ -> "square input size (default 224)."
@@ -344,6 +347,9 @@ let private bench (args: ParseResults<BenchArgs>) =
     let size = args.GetResult(Size, 224)
     let batch = args.GetResult(Batch, 8)
 
+    // before the device: the counter has to be in the process before libtorch
+    let syncs = if args.Contains Count_Syncs then Some(HostSyncCounter.Load()) else None
+
     match Cli.torchDevice deviceName, args.TryGetResult Threads with
     | Error problem, _ -> Cli.invalidInput [ problem ]
     | _, Some n when n < 1 -> Cli.invalidInput [ $"bench-train-step: --threads must be at least 1, got {n}" ]
@@ -358,7 +364,7 @@ let private bench (args: ParseResults<BenchArgs>) =
             raise (ArgumentException($"--size {size} / --batch {batch}: " + String.Join("; ", problems |> List.map (fun (k, m) -> $"{k}: {m}"))))
         | Ok request ->
             let threads = args.TryGetResult Threads |> Option.toNullable
-            let r = TrainStepBenchmark.Run(request, args.GetResult(Warmup, 3), threads = threads)
+            let r = TrainStepBenchmark.Run(request, args.GetResult(Warmup, 3), threads = threads, syncs = Option.toObj syncs)
             let gib (b: int64) = float b / float (1L <<< 30)
 
             printfn
@@ -380,6 +386,10 @@ let private bench (args: ParseResults<BenchArgs>) =
                 (float r.TeacherParameters / 1e6)
                 (float r.StudentParameters / 1e6)
 
+            if r.TimedStepSyncs.HasValue then
+                let total = r.TimedStepSyncs.Value
+                printfn "host syncs in the timed steps (counter calibrated): %.2f per step; over %d steps %O" (float total.Total / float r.Iterations) r.Iterations total
+
             Cli.Exit.Ok
 
 let private guarded (f: unit -> int) =
@@ -391,6 +401,9 @@ let private guarded (f: unit -> int) =
         Cli.Exit.InvalidInput
     | :? ArgumentException as e when not (e :? ArgumentNullException) ->
         Cli.printError e.Message
+        Cli.Exit.Usage
+    | :? HostSyncCounterException as e ->
+        Cli.printError $"bench-train-step --count-syncs: {e.Message}"
         Cli.Exit.Usage
 
 let runImport (args: ParseResults<ImportArgs>) = guarded (fun () -> import args)
