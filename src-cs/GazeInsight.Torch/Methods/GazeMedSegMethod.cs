@@ -14,12 +14,16 @@ namespace GazeInsight.Torch.Methods;
 /// the other levels' detached predictions. One optimiser over all levels. Output "model": the
 /// mean level logit z as two channels [0, z], so that softmax channel 1 = sigmoid(z).
 /// </summary>
-public sealed class GazeMedSegMethod : ISegmentationMethod
+public sealed class GazeMedSegMethod : ISegmentationMethod, ILossTerms
 {
     private readonly GazeMedSeg _options;
     private readonly TrainedNetwork<MultiLevelNet> _network;
     private readonly MultiLevelNet _model;   // the fp32 master
     private readonly OptimizerHelper _optimizer;
+    private readonly string[] _termNames;
+    private readonly Tensor _termSums;   // the device-side terms (all but ramp), summed since the last TakeLossTerms
+    private double _rampSum;
+    private int _termSteps;
 
     /// <param name="compute">Number format and layout of the training steps (<see cref="TrainedNetwork{T}"/>).</param>
     public GazeMedSegMethod(NetworkShape shape, GazeMedSeg options, OptimizerOptions optimizer, ComputeOptions compute, Device device)
@@ -36,6 +40,38 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
             () => new MultiLevelNet(shape.InChannels, shape.Features, options.Thresholds.Length, shape.FeatureSize), device, compute);
         _model = _network.Master;
         _optimizer = OptimizerFactory.Create(_model.parameters(), optimizer);
+        _termNames = TermNames(options.Thresholds.Length, HasConsistency).ToArray();
+        _termSums = zeros(_termNames.Length - 1, device: device).DetachFromDisposeScope();
+    }
+
+    private bool HasConsistency => _options.Thresholds.Length > 1 && _options.ConsistencyWeight > 0;
+
+    /// <summary>
+    /// bce_level{i} (level i's BCE on gaze &gt;= its threshold, levels in the order of the thresholds,
+    /// from 1), consistency (the cross-level term, unweighted, when on), foreground_level{i} (the
+    /// fraction of the batch's pixels with z_i &gt; 0: a level that stops predicting lesions shows here
+    /// before its validation Dice does) and ramp (w(t)).
+    /// </summary>
+    private static IEnumerable<string> TermNames(int levels, bool consistency)
+    {
+        for (var i = 1; i <= levels; i++) yield return $"bce_level{i}";
+        if (consistency) yield return "consistency";
+        for (var i = 1; i <= levels; i++) yield return $"foreground_level{i}";
+        yield return "ramp";
+    }
+
+    public IReadOnlyList<string> LossTermNames => _termNames;
+
+    public IReadOnlyList<KeyValuePair<string, double>> TakeLossTerms()
+    {
+        if (_termSteps == 0) return [];
+        var sums = _termSums.cpu().data<float>().ToArray();
+        var terms = sums.Select((sum, i) => new KeyValuePair<string, double>(_termNames[i], sum / (double)_termSteps)).ToList();
+        terms.Add(new("ramp", _rampSum / _termSteps));
+        _termSums.zero_();
+        _rampSum = 0;
+        _termSteps = 0;
+        return terms;
     }
 
     public static IReadOnlyList<MethodOutput> Produces { get; } = [MethodOutput.Model];
@@ -55,6 +91,7 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
         var images = _network.Input(batch.Images);
         var logits = new Tensor[_model.Levels];
         var propagated = new Tensor[_model.Levels];
+        var terms = new List<Tensor>();
         Tensor? loss = null;
         for (var i = 0; i < _model.Levels; i++)
         {
@@ -63,13 +100,26 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
             (logits[i], propagated[i]) = (z.to_type(ScalarType.Float32), zPropagated.to_type(ScalarType.Float32));
             var target = gaze.ge(_options.Thresholds[i]).to_type(logits[i].dtype);
             var term = nn.functional.binary_cross_entropy_with_logits(logits[i], target);
+            terms.Add(term);
             loss = loss is null ? term : loss + term;
         }
-        if (_model.Levels > 1 && _options.ConsistencyWeight > 0)
-            loss = loss! + RampUp.Weight(iteration, _options.RampUp) * _options.ConsistencyWeight * CrossLevelConsistency.Loss(propagated, logits);
+        var ramp = RampUp.Weight(iteration, _options.RampUp);
+        if (HasConsistency)
+        {
+            var consistency = CrossLevelConsistency.Loss(propagated, logits);
+            terms.Add(consistency);
+            loss = loss! + ramp * _options.ConsistencyWeight * consistency;
+        }
         loss!.backward();
         _network.EndStep();
         _optimizer.step();
+        using (no_grad())
+        {
+            terms.AddRange(logits.Select(z => z.gt(0).to_type(ScalarType.Float32).mean()));
+            _termSums.add_(stack(terms.Select(t => t.detach()).ToArray()));
+        }
+        _rampSum += ramp;
+        _termSteps++;
         return loss.detach().MoveToOuterDisposeScope();
     }
 
@@ -98,6 +148,7 @@ public sealed class GazeMedSegMethod : ISegmentationMethod
 
     public void Dispose()
     {
+        _termSums.Dispose();
         _optimizer.Dispose();
         _network.Dispose();
     }

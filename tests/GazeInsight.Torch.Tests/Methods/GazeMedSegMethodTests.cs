@@ -42,11 +42,39 @@ public class GazeMedSegMethodTests
     }
 
     [Fact]
+    public void LossTermsRebuildTheLossAndShowEachLevelsForeground()
+    {
+        using var scope = NewDisposeScope();
+        using var method = Create(0.5, 0.3);
+        method.SetTraining(true);
+        Assert.Equal(["bce_level1", "bce_level2", "consistency", "foreground_level1", "foreground_level2", "ramp"], method.LossTermNames);
+        Assert.Empty(method.TakeLossTerms());
+        var losses = Enumerable.Range(0, 2).Select(it => method.TrainStep(TinyFgi.Batch(seed: it), it).item<float>()).ToArray();
+        var t = method.TakeLossTerms().ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(method.LossTermNames, t.Keys);
+        Assert.Equal(1.0, t["ramp"], 1e-9);   // no ramp-up in these tests
+        // means over the two steps: the logged parts add up to the mean loss
+        var weight = TestRequests.GazeMedSeg([0.5, 0.3], rampUp: 0).ConsistencyWeight;
+        Assert.InRange(Math.Abs(t["bce_level1"] + t["bce_level2"] + weight * t["consistency"] - losses.Average()), 0, 1e-4);
+        Assert.InRange(t["consistency"], -2, 0);   // per level minus a mean agreement of probabilities, summed over the two
+        Assert.All(new[] { "foreground_level1", "foreground_level2" }, k => Assert.InRange(t[k], 0, 1));
+        Assert.Empty(method.TakeLossTerms());
+
+        // a level told that lesions are nowhere predicts none: its foreground is 0
+        method.Model.SetForegroundPriors([1e-6, 0.5]);
+        method.TrainStep(TinyFgi.Batch(), 2);
+        var primed = method.TakeLossTerms().ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(0.0, primed["foreground_level1"]);
+        Assert.True(primed["foreground_level2"] > 0, "level 2, at a prior of 0.5, predicts some lesion pixels");
+    }
+
+    [Fact]
     public void OneLevelTrainsWithoutConsistency()
     {
         using var scope = NewDisposeScope();
         using var method = Create(0.5);
         Assert.True(float.IsFinite(method.TrainStep(TinyFgi.Batch(), 0).item<float>()));
+        Assert.Equal(["bce_level1", "foreground_level1", "ramp"], method.LossTermNames);
         Assert.Throws<ArgumentException>(() => Create());
         Assert.Throws<ArgumentException>(() => Create(1.5));
     }
