@@ -66,6 +66,13 @@ let load (spec: ExperimentSpec) (read: Cell -> CellResult option) : Results =
 /// A cell's result from loaded results (None where it has not finished).
 let lookup (results: Results) (c: Cell) = Map.tryFind c.Id results
 
+/// Whether a cell never predicted the lesion: its selection output's validation Dice was 0 at every
+/// validation that ran (at least one). Such a seed is a collapse, not a weak result; its mean in a
+/// row would read as a poor method, so the caption names it (curve.csv and losses.tsv show how).
+let neverLearned (r: CellResult) =
+    let dice = r.Curve |> List.map _.ValidationDice |> List.filter (fun d -> not (Double.IsNaN d))
+    not dice.IsEmpty && dice |> List.forall (fun d -> d = 0.0)
+
 /// Builds a table from loaded results (pure: no I/O).
 let build (spec: ExperimentSpec) (t: TableSpec) (loaded: Results) : Table =
     let checkpoint = t.Checkpoint
@@ -190,13 +197,35 @@ let build (spec: ExperimentSpec) (t: TableSpec) (loaded: Results) : Table =
         rows
         |> List.exists (fun r -> r.Entries |> List.exists (fun e -> e.Stat |> Option.forall (fun s -> s.Seeds < e.Expected)))
 
+    // only rows that show the output the curve was recorded for (the selection output)
+    let collapsed =
+        rowCells
+        |> List.choose (fun (label, cells, output) ->
+            cells
+            |> List.filter (fun c -> c.Config.Evaluation.SelectOutput = output && results c |> Option.exists neverLearned)
+            |> List.map _.Seed
+            |> function
+                | [] -> None
+                | seeds -> Some(label, seeds))
+
+    let collapsedNote =
+        collapsed
+        |> List.map (fun (label, seeds) ->
+            let plural = if seeds.Length = 1 then "" else "s"
+            $"{label} (seed{plural} " + String.Join(", ", seeds) + ")")
+
     let parts =
         [ yield $"{head}. Output \"{t.Output.Name}\", {checkpointNote}; {seedsNote}; best per column in bold."
           match t.Significance with
           | Some s -> yield testName s + "."
           | None -> ()
           if missing then
-              yield "(k/n): only k of n seeds have a value (the others have not finished, or every case is undefined there, e.g. HD95 with empty predictions); \"missing\": none has." ]
+              yield "(k/n): only k of n seeds have a value (the others have not finished, or every case is undefined there, e.g. HD95 with empty predictions); \"missing\": none has."
+          if not collapsedNote.IsEmpty then
+              yield
+                  "Predicted no lesion at any validation (validation Dice 0 throughout; their curve.csv and losses.tsv show how), counted in the means: "
+                  + String.Join("; ", collapsedNote)
+                  + "." ]
 
     { Name = t.Name
       Caption = String.Join(" ", parts)

@@ -119,6 +119,31 @@ let tests =
               Expect.isFalse (row.Contains "± 0.00") $"no zero spread: {row}"
           }
 
+          test "a seed whose validation Dice is 0 at every validation is named in the caption (Markdown and LaTeX)" {
+              let spec = loadOk specText
+              let all = results spec
+              let collapsedCell = spec.Cells |> List.find (fun c -> c.Variant = "gaze" && c.Seed = 1)
+
+              let zeroed =
+                  all
+                  |> Map.change collapsedCell.Id (Option.map (fun r -> { r with Curve = r.Curve |> List.map (fun p -> { p with ValidationDice = 0.0 }) }))
+
+              Expect.isTrue (Tables.neverLearned zeroed[collapsedCell.Id]) "0 at every validation"
+              let note = "Predicted no lesion at any validation (validation Dice 0 throughout; their curve.csv and losses.tsv show how), counted in the means: gaze (seed 1)."
+
+              for t in spec.Tables do
+                  let table = Tables.build spec t zeroed
+                  Expect.stringContains (Render.markdown table) note $"{t.Name}: Markdown caption"
+                  Expect.stringContains (Render.latex spec.Name table) "gaze (seed 1)" $"{t.Name}: LaTeX caption"
+
+              Expect.isFalse ((Tables.build spec spec.Tables.Head all).Caption.Contains "Predicted no lesion") "no note when every seed learned"
+              // one validation above 0 is a weak start, not a collapse; no validation at all says nothing
+              let once (r: CellResult) = { r with Curve = r.Curve |> List.mapi (fun i p -> { p with ValidationDice = if i = 0 then 0.2 else 0.0 }) }
+              Expect.isFalse (Tables.neverLearned (once all[collapsedCell.Id])) "learned once"
+              let unvalidated (r: CellResult) = { r with Curve = r.Curve |> List.map (fun p -> { p with ValidationDice = nan }) }
+              Expect.isFalse (Tables.neverLearned (unvalidated all[collapsedCell.Id])) "never validated"
+          }
+
           test "curves carry every seed's validation Dice and the training loss; boxes every case" {
               let spec = loadOk specText
               let series = GazeInsight.Runner.Plots.curveSeries spec (Tables.lookup (results spec))
