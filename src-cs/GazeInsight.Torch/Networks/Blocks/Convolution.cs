@@ -7,6 +7,9 @@ namespace GazeInsight.Torch.Networks.Blocks;
 /// <summary>
 /// MONAI's Convolution: 3x3 conv (padding 1, bias) followed by "adn" = GroupNorm(N), Dropout(D),
 /// LeakyReLU(A). Field names give MONAI's checkpoint keys: conv.weight, adn.N.weight, ...
+/// The LeakyReLU runs in place, as MONAI's BasicUNet configures it: its backward reads the sign
+/// from its output, so the GroupNorm output is not kept for backward (a third less activation
+/// memory per block; the same numbers).
 /// </summary>
 public sealed class Convolution : nn.Module<Tensor, Tensor>
 {
@@ -20,7 +23,7 @@ public sealed class Convolution : nn.Module<Tensor, Tensor>
         adn = nn.Sequential(
             ("N", Normalization.GroupNorm(normGroups, outChannels)),
             ("D", nn.Dropout(dropout)),
-            ("A", nn.LeakyReLU(negativeSlope)));
+            ("A", nn.LeakyReLU(negativeSlope, inplace: true)));
         RegisterComponents();
     }
 

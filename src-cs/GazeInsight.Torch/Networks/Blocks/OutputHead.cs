@@ -7,11 +7,11 @@ namespace GazeInsight.Torch.Networks.Blocks;
 /// <summary>The released code's output parts, shared by teacher, student and the baselines.</summary>
 public static class OutputHead
 {
-    /// <summary>"head": 1x1 conv, LeakyReLU 0.1, 1x1 conv (keys head.0.*, head.2.*).</summary>
+    /// <summary>"head": 1x1 conv, LeakyReLU 0.1 (in place: its input is needed by nothing else), 1x1 conv (keys head.0.*, head.2.*).</summary>
     /// He-initialised (<see cref="Initialisation"/>): its input comes from final_conv (linear), head.2's from the LeakyReLU.
     public static Sequential Head(int featureSize) => nn.Sequential(
         ("0", Initialisation.HeNormal(nn.Conv2d(featureSize, featureSize, kernel_size: 1), Initialisation.AfterLinear)),
-        ("1", nn.LeakyReLU(0.1)),
+        ("1", nn.LeakyReLU(0.1, inplace: true)),
         ("2", Initialisation.HeNormal(nn.Conv2d(featureSize, featureSize, kernel_size: 1), Initialisation.AfterLeakyRelu)));
 
     /// <summary>"classifier": 1x1 conv to the logit channels.</summary>
