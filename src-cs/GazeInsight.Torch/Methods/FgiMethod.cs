@@ -113,8 +113,11 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
         var highConfidence = gaze.ge(_options.HighThreshold).to_type(images.dtype);
         var broad = gaze.ge(_options.LowThreshold).to_type(images.dtype);
 
-        _teacherOptimizer.zero_grad();
-        _studentOptimizer.zero_grad();
+        // the last step's gradients are dropped, not zero-filled (PyTorch's zero_grad(set_to_none=True)):
+        // backward allocates each one as it reaches its parameter, while the saved activations are
+        // being freed, instead of both networks' gradients being held through the whole forward pass
+        _teacher.zero_grad();
+        _student.zero_grad();
         _teacherNet.BeginStep();
         _studentNet.BeginStep();
         var teacherText = text is null ? null : _teacherNet.Input(text);

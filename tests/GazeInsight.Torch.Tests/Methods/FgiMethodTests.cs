@@ -37,6 +37,28 @@ public sealed class FgiMethodTests : IDisposable
         Assert.False(method.Predict(padded with { TextValid = null }, MethodOutput.Teacher).allclose(method.Predict(plain, MethodOutput.Teacher), rtol: 0, atol: 1e-5));
     }
 
+    // A step drops the last step's gradients instead of zero-filling them (PyTorch's
+    // zero_grad(set_to_none=True)), so they are not held through the next forward pass: a handle
+    // kept on an old gradient still reads its old values after the next step.
+    [Fact]
+    public void AStepReleasesTheLastStepsGradientsInsteadOfZeroFillingThem()
+    {
+        using var scope = NewDisposeScope();
+        using var method = TinyFgi.Create(TinyFgi.Options());
+        method.SetTraining(true);
+        var batch = TinyFgi.Batch();
+        method.TrainStep(batch, iteration: 20);
+        var parameters = new[] { method.Teacher.parameters().First(), method.Student.parameters().First() };
+        var old = parameters.Select(p => p.grad!).ToArray();
+        var values = old.Select(g => g.clone()).ToArray();
+        method.TrainStep(batch, iteration: 21);
+        for (var i = 0; i < old.Length; i++)
+        {
+            Assert.True(old[i].allclose(values[i], rtol: 0, atol: 0));
+            Assert.False(parameters[i].grad!.allclose(values[i], rtol: 0, atol: 0));
+        }
+    }
+
     // The reported parts rebuild the step's loss: L_T + L_S + w(t) (afc AFC + cwc (CWC_S<-T + CWC_T<-S)).
     [Fact]
     public void LossTermsRebuildTheStepLossAndStartOverWhenTaken()
