@@ -120,8 +120,18 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
         _student.zero_grad();
         _teacherNet.BeginStep();
         _studentNet.BeginStep();
+        var ramp = RampUp.Weight(iteration, _options.RampUp);
+        // The step's passes (teacher and student on the batch, both again on its CutMix) have
+        // separate graphs: every term that couples two of them reads the other's output detached.
+        // So each pass is differentiated as soon as its terms are known and its saved activations
+        // are freed before the next pass runs, instead of all four graphs being held for one
+        // backward of the summed loss. The gradients are the same: each term's backward starts
+        // from the weight it has in the sum, and a parameter's contributions from its network's two
+        // passes are added as that one backward adds them (x + y; the addition commutes).
         var teacherText = text is null ? null : _teacherNet.Input(text);
         var teacher = InFloat32(_teacherNet.Compute.Run(_teacherNet.Input(images), teacherText, needAttention: false, textValid));
+        var teacherLoss = TeacherLoss(teacher.Logits, highConfidence, broad);
+        teacherLoss.backward();
 
         _generator.manual_seed((long)StepSeed.For(_seed, iteration, DarmSalt));
         Tensor? darmMask = null;
@@ -135,39 +145,46 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
             studentImages = images.masked_fill(darmMask, darm.Fill);
         }
         var student = InFloat32(_studentNet.Compute.Run(_studentNet.Input(studentImages), withFeatures: _options.AfcWeight > 0));
-
-        var (teacherLoss, studentLoss) = SupervisedLosses(teacher.Logits, student.Logits, highConfidence, broad, darmMask);
-        var loss = teacherLoss + studentLoss;
+        var studentLoss = StudentLoss(student.Logits, highConfidence, broad, darmMask);
         var terms = new List<Tensor> { teacherLoss, studentLoss };
-        var ramp = RampUp.Weight(iteration, _options.RampUp);
+        Tensor? afc = null;
         if (_options.AfcWeight > 0)
         {
-            var afc = FeatureAlignment.Loss(student.Features, teacher.Features);
-            loss = loss + ramp * _options.AfcWeight * afc;
+            afc = FeatureAlignment.Loss(student.Features, teacher.Features);
             terms.Add(afc);
+            (studentLoss + ramp * _options.AfcWeight * afc).backward();
         }
+        else
+        {
+            studentLoss.backward();
+        }
+        Tensor? studentFromTeacher = null, teacherFromStudent = null;
         if (_options.Cwc != CwcVariant.Off)
         {
-            var (studentFromTeacher, teacherFromStudent) = Consistency(images, teacherText, textValid, teacher.Logits, student.Logits, iteration);
-            loss = loss + ramp * _options.CwcWeight * (teacherFromStudent is null ? studentFromTeacher : studentFromTeacher + teacherFromStudent);
+            (studentFromTeacher, teacherFromStudent) = Consistency(images, teacherText, textValid, teacher.Logits, student.Logits, iteration, ramp * _options.CwcWeight);
             terms.Add(studentFromTeacher);
             if (teacherFromStudent is not null) terms.Add(teacherFromStudent);
         }
 
-        loss.backward();
         _teacherNet.EndStep();
         _studentNet.EndStep();
         _teacherOptimizer.step();
         _studentOptimizer.step();
+        Tensor loss;
         using (no_grad())
         {
+            // L_T + L_S + w(t) afc AFC + w(t) cwc (CWC_S<-T + CWC_T<-S), summed in that order
+            loss = teacherLoss + studentLoss;
+            if (afc is not null) loss = loss + ramp * _options.AfcWeight * afc;
+            if (studentFromTeacher is not null)
+                loss = loss + ramp * _options.CwcWeight * (teacherFromStudent is null ? studentFromTeacher : studentFromTeacher + teacherFromStudent);
             terms.Add(ForegroundFraction(teacher.Logits));
             terms.Add(ForegroundFraction(student.Logits));
             _termSums.add_(stack(terms.Select(t => t.detach().to_type(ScalarType.Float32)).ToArray()));
         }
         _rampSum += ramp;
         _termSteps++;
-        return loss.detach().MoveToOuterDisposeScope();
+        return loss.MoveToOuterDisposeScope();
     }
 
     // bf16 outputs are read in fp32 by the losses (sigmoid, softmax, logs, means), as autocast would
@@ -178,25 +195,27 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
 
     private static Tensor ForegroundFraction(Tensor logits) => logits[.., 1].gt(0).to_type(ScalarType.Float32).mean();
 
-    private (Tensor Teacher, Tensor Student) SupervisedLosses(Tensor teacherLogits, Tensor studentLogits, Tensor highConfidence, Tensor broad, Tensor? darmMask)
+    private Tensor TeacherLoss(Tensor logits, Tensor highConfidence, Tensor broad) =>
+        _options.SupervisedLoss == SupervisedLoss.Bce
+            ? SegmentationLoss.Bce(logits, highConfidence)
+            : SegmentationLoss.PartialCrossEntropy(logits, highConfidence, 1 - broad);
+
+    // DARM hides the masked squares from the student and labels them background
+    private Tensor StudentLoss(Tensor logits, Tensor highConfidence, Tensor broad, Tensor? darmMask)
     {
-        // DARM hides the masked squares from the student and labels them background
         if (_options.SupervisedLoss == SupervisedLoss.Bce)
-        {
-            var studentTarget = darmMask is null ? broad : broad.masked_fill(darmMask, 0);
-            return (SegmentationLoss.Bce(teacherLogits, highConfidence), SegmentationLoss.Bce(studentLogits, studentTarget));
-        }
+            return SegmentationLoss.Bce(logits, darmMask is null ? broad : broad.masked_fill(darmMask, 0));
         var background = 1 - broad;
-        var teacherLoss = SegmentationLoss.PartialCrossEntropy(teacherLogits, highConfidence, background);
-        var studentForeground = darmMask is null ? highConfidence : highConfidence.masked_fill(darmMask, 0);
-        var studentBackground = darmMask is null ? background : background.masked_fill(darmMask, 1);
-        return (teacherLoss, SegmentationLoss.PartialCrossEntropy(studentLogits, studentForeground, studentBackground));
+        var foreground = darmMask is null ? highConfidence : highConfidence.masked_fill(darmMask, 0);
+        return SegmentationLoss.PartialCrossEntropy(logits, foreground, darmMask is null ? background : background.masked_fill(darmMask, 1));
     }
 
     // Both networks see one CutMix of the clean batch plus uniform noise and learn from the other
     // network's detached logits mixed with the same boxes (the teacher keeps each base image's text).
-    // text is already in the teacher's compute format; images and logits are fp32.
-    private (Tensor StudentFromTeacher, Tensor? TeacherFromStudent) Consistency(Tensor images, Tensor? text, Tensor? textValid, Tensor teacherLogits, Tensor studentLogits, int iteration)
+    // text is already in the teacher's compute format; images and logits are fp32. Each direction is
+    // differentiated at its weight in the step's loss (w(t) cwc) before the next pass runs.
+    private (Tensor StudentFromTeacher, Tensor? TeacherFromStudent) Consistency(Tensor images, Tensor? text, Tensor? textValid,
+        Tensor teacherLogits, Tensor studentLogits, int iteration, double weight)
     {
         _generator.manual_seed((long)StepSeed.For(_seed, iteration, CutMixSalt));
         using var cut = CutMix.Sample(images.shape[0], images.shape[2], images.shape[3], _generator);
@@ -204,9 +223,12 @@ public sealed class FgiMethod : ISegmentationMethod, ILossTerms
         var mixed = CutMix.Apply(images, cut) + noise;
         var studentMixed = _studentNet.Compute.forward(_studentNet.Input(mixed)).to_type(ScalarType.Float32);
         var studentFromTeacher = ConfidenceWeightedConsistency.Loss(studentMixed, CutMix.Apply(teacherLogits.detach(), cut), _options.TauPositive, _options.TauNegative, _options.CwcProbability);
+        (weight * studentFromTeacher).backward();
         if (_options.Cwc != CwcVariant.Bidirectional) return (studentFromTeacher, null);
         var teacherMixed = _teacherNet.Compute.Forward(_teacherNet.Input(mixed), text, textValid).to_type(ScalarType.Float32);
-        return (studentFromTeacher, ConfidenceWeightedConsistency.Loss(teacherMixed, CutMix.Apply(studentLogits.detach(), cut), _options.TauPositive, _options.TauNegative, _options.CwcProbability));
+        var teacherFromStudent = ConfidenceWeightedConsistency.Loss(teacherMixed, CutMix.Apply(studentLogits.detach(), cut), _options.TauPositive, _options.TauNegative, _options.CwcProbability);
+        (weight * teacherFromStudent).backward();
+        return (studentFromTeacher, teacherFromStudent);
     }
 
     // The paper's DARM compares predictions on the unmasked image: an extra student pass in eval
